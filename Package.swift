@@ -1,0 +1,46 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "tlshello",
+    products: [
+        .library(name: "SecureSockets", targets: ["SecureSockets"]),
+        .library(name: "GnuTLSBackend", targets: ["GnuTLSBackend"]),
+        .executable(name: "tlshello", targets: ["tlshello"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    ],
+    targets: [
+        // The system GnuTLS (pkg-config gnutls) plus a header of static inline shims.
+        .systemLibrary(
+            name: "CGnuTLS",
+            pkgConfig: "gnutls",
+            providers: [.apt(["libgnutls28-dev"])]
+        ),
+        // Backend-agnostic core: what a Swift user imports. Never imports CGnuTLS.
+        .target(name: "SecureSockets"),
+        // The only code that calls GnuTLS.
+        .target(name: "GnuTLSBackend", dependencies: ["CGnuTLS", "SecureSockets"]),
+        // The command-line front end.
+        .executableTarget(
+            name: "tlshello",
+            dependencies: [
+                "SecureSockets",
+                "GnuTLSBackend",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "SecureSocketsTests",
+            dependencies: ["SecureSockets", "GnuTLSBackend"]
+        ),
+        .testTarget(
+            name: "tlshelloTests",
+            dependencies: ["tlshello", "SecureSockets", "GnuTLSBackend"]
+        ),
+    ]
+)

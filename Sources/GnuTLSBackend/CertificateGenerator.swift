@@ -1,0 +1,525 @@
+import CGnuTLS
+import Glibc
+import SecureSockets
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+// Generating X.509 v3 certificates and keys for tests and local servers: self-signed, or issued
+// by a generated CA, with the GnuTLS x509 API.
+
+/// What to put in a generated certificate.
+public struct CertificateRequest: Sendable, Equatable {
+    /// The kind of key pair to generate for the certificate.
+    public enum KeyType: Sendable, Equatable, CustomStringConvertible {
+        /// RSA with a modulus of `bits` bits (512 to 16384).
+        case rsa(bits: Int)
+        /// ECDSA on the NIST P-256 curve (SECP256R1).
+        case ecdsaP256
+        /// EdDSA on Curve25519 (Ed25519).
+        case ed25519
+
+        /// `RSA 2048`, `ECDSA P-256` or `Ed25519`.
+        public var description: String {
+            switch self {
+            case let .rsa(bits): return "RSA \(bits)"
+            case .ecdsaP256: return "ECDSA P-256"
+            case .ed25519: return "Ed25519"
+            }
+        }
+    }
+
+    /// The digest the issuer's key signs the certificate with.
+    ///
+    /// Ignored when the signing key is Ed25519, whose signatures always use SHA-512 internally.
+    public enum Digest: String, Sendable, Equatable, CaseIterable {
+        /// SHA-256.
+        case sha256
+        /// SHA-384.
+        case sha384
+        /// SHA-512.
+        case sha512
+    }
+
+    /// The subject DN in RFC 4514 form, e.g. `CN=localhost,O=Example`.
+    public var subject: String
+    /// The subject alternative names: each an IPv4 or IPv6 literal (an IP SAN; `[::1]` is accepted
+    /// too) or else a DNS name.
+    public var subjectAltNames: [String]
+    /// The key pair to generate.
+    public var keyType: KeyType
+    /// The signature digest.
+    public var digest: Digest
+    /// The start of the validity period (stored with one-second precision).
+    public var notBefore: Date
+    /// The end of the validity period; a date in the past makes an expired certificate.
+    public var notAfter: Date
+    /// True for a CA certificate (basic constraints CA, keyCertSign and cRLSign).
+    public var isCA: Bool
+
+    /// Creates a request; the defaults make a server/client certificate for `localhost` that is
+    /// valid from an hour ago for 825 days.
+    public init(
+        subject: String = "CN=localhost",
+        subjectAltNames: [String] = ["localhost", "127.0.0.1", "::1"],
+        keyType: KeyType = .rsa(bits: 2048),
+        digest: Digest = .sha256,
+        notBefore: Date = Date().addingTimeInterval(-3600),
+        notAfter: Date = Date().addingTimeInterval(825 * 86400),
+        isCA: Bool = false
+    ) {
+        self.subject = subject
+        self.subjectAltNames = subjectAltNames
+        self.keyType = keyType
+        self.digest = digest
+        self.notBefore = notBefore
+        self.notAfter = notAfter
+        self.isCA = isCA
+    }
+}
+
+/// A generated certificate, its private key, and what the certificate says.
+public struct GeneratedCertificate: Sendable, Equatable {
+    /// The certificate as PEM (`-----BEGIN CERTIFICATE-----`).
+    public let certificatePEM: String
+    /// The private key as unencrypted PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`).
+    public let privateKeyPEM: String
+    /// The certificate's subject, issuer, validity, names and fingerprint, read back from the PEM.
+    public let info: CertificateInfo
+
+    /// The private key as PKCS#8 PEM encrypted with `passphrase` (PBES2, AES-256-CBC):
+    /// `-----BEGIN ENCRYPTED PRIVATE KEY-----`.
+    public func privateKeyPEM(encryptedWith passphrase: String) throws(TLSError) -> String {
+        guard !passphrase.isEmpty else {
+            throw .certificateGeneration(reason: "the passphrase for the encrypted private key is empty", library: nil)
+        }
+        return try withPrivateKey(privateKeyPEM) { key throws(TLSError) in
+            var datum = gnutls_datum_t()
+            try check(gnutls_x509_privkey_export2_pkcs8(
+                key, GNUTLS_X509_FMT_PEM, passphrase, GNUTLS_PKCS_PBES2_AES_256.rawValue, &datum
+            )) { .certificateGeneration(reason: "cannot export the encrypted private key", library: $0) }
+            return takeString(&datum)
+        }
+    }
+
+    /// The private key in the algorithm's traditional PEM form: PKCS#1 (`-----BEGIN RSA PRIVATE KEY-----`)
+    /// for RSA; for other key types, the same unencrypted PKCS#8 PEM as ``privateKeyPEM``.
+    public func privateKeyPKCS1PEM() throws(TLSError) -> String {
+        try withPrivateKey(privateKeyPEM) { key throws(TLSError) in
+            guard gnutls_x509_privkey_get_pk_algorithm(key) == Int32(GNUTLS_PK_RSA.rawValue) else { return privateKeyPEM }
+            var datum = gnutls_datum_t()
+            try check(gnutls_x509_privkey_export2(key, GNUTLS_X509_FMT_PEM, &datum)) {
+                .certificateGeneration(reason: "cannot export the private key as PKCS#1", library: $0)
+            }
+            return takeString(&datum)
+        }
+    }
+
+    /// Writes the certificate PEM to `certificatePath` (mode 0644) and the unencrypted key PEM to
+    /// `keyPath` (mode 0600).
+    ///
+    /// Each file is written to a temporary file in the same directory and then moved into place, so
+    /// a failure never leaves a half-written file. Without `overwrite`, an existing file at either
+    /// path is an error and neither file is written.
+    public func write(certificateTo certificatePath: String, keyTo keyPath: String, overwrite: Bool = false) throws(TLSError) {
+        guard !certificatePath.isEmpty, !keyPath.isEmpty else {
+            throw .certificateGeneration(reason: "an output file name is empty", library: nil)
+        }
+        guard certificatePath != keyPath else {
+            throw .certificateGeneration(
+                reason: "the certificate and the key must go to different files (both are \(certificatePath))", library: nil)
+        }
+        if !overwrite {
+            for path in [certificatePath, keyPath] where OutputFile.exists(path) {
+                throw OutputFile.refusal(path)
+            }
+        }
+        let certificateTemporary = try OutputFile.writeTemporary(certificatePEM, near: certificatePath, mode: 0o644)
+        let keyTemporary: String
+        do {
+            keyTemporary = try OutputFile.writeTemporary(privateKeyPEM, near: keyPath, mode: 0o600)
+        } catch {
+            unlink(certificateTemporary)
+            throw error
+        }
+        do {
+            try OutputFile.commit(keyTemporary, to: keyPath, overwrite: overwrite)
+        } catch {
+            unlink(keyTemporary)
+            unlink(certificateTemporary)
+            throw error
+        }
+        do {
+            try OutputFile.commit(certificateTemporary, to: certificatePath, overwrite: overwrite)
+        } catch {
+            unlink(certificateTemporary)
+            // Without overwrite the key file is new and ours: do not leave a key without its certificate.
+            if !overwrite { unlink(keyPath) }
+            throw error
+        }
+    }
+}
+
+/// Generates self-signed or CA-issued X.509 v3 certificates with fresh key pairs.
+public enum CertificateGenerator {
+    /// Generates a key pair and a certificate for it, signed with its own key (self-signed).
+    public static func generate(_ request: CertificateRequest) throws(TLSError) -> GeneratedCertificate {
+        try make(request, issuer: nil)
+    }
+
+    /// Generates a key pair and a certificate for it issued by `issuer`: the certificate carries the
+    /// issuer's subject as its issuer DN and the issuer's key id as its authority key id, and is
+    /// signed with the issuer's private key. `issuer` should be a CA (``CertificateRequest/isCA``);
+    /// this is not enforced, so that invalid chains can be built for tests.
+    public static func generate(_ request: CertificateRequest, signedBy issuer: GeneratedCertificate) throws(TLSError) -> GeneratedCertificate {
+        try make(request, issuer: issuer)
+    }
+
+    // MARK: - Building the certificate
+
+    private static func fail(_ reason: String) -> (BackendError) -> TLSError {
+        { .certificateGeneration(reason: reason, library: $0) }
+    }
+
+    private static func make(_ request: CertificateRequest, issuer: GeneratedCertificate?) throws(TLSError) -> GeneratedCertificate {
+        let activation = try timeValue(request.notBefore, "notBefore")
+        let expiration = try timeValue(request.notAfter, "notAfter")
+        guard activation < expiration else {
+            throw .certificateGeneration(
+                reason: "notAfter (\(request.notAfter.utcText)) must be later than notBefore (\(request.notBefore.utcText))",
+                library: nil)
+        }
+        let names = try request.subjectAltNames.map { (name: String) throws(TLSError) in try AltName(name) }
+
+        var key: gnutls_x509_privkey_t?
+        try check(gnutls_x509_privkey_init(&key), fail("cannot allocate a private key"))
+        defer { gnutls_x509_privkey_deinit(key) }
+        try generateKey(key, request.keyType)
+
+        var crt: gnutls_x509_crt_t?
+        try check(gnutls_x509_crt_init(&crt), fail("cannot allocate a certificate"))
+        defer { gnutls_x509_crt_deinit(crt) }
+
+        try check(gnutls_x509_crt_set_version(crt, 3), fail("cannot set the certificate version"))
+        var serial = [UInt8](repeating: 0, count: 16)
+        try check(gnutls_rnd(GNUTLS_RND_NONCE, &serial, serial.count), fail("cannot draw a random serial number"))
+        serial[0] &= 0x7f                   // positive
+        if serial[0] == 0 { serial[0] = 1 } // and 16 bytes in minimal DER
+        try check(gnutls_x509_crt_set_serial(crt, serial, serial.count), fail("cannot set the serial number"))
+        try check(gnutls_x509_crt_set_activation_time(crt, activation), fail("cannot set notBefore"))
+        try check(gnutls_x509_crt_set_expiration_time(crt, expiration), fail("cannot set notAfter"))
+        try setSubject(crt, request.subject)
+        for name in names { try name.add(to: crt) }
+
+        try check(gnutls_x509_crt_set_key(crt, key), fail("cannot put the public key in the certificate"))
+        var usage: Int32
+        if request.isCA {
+            try check(gnutls_x509_crt_set_basic_constraints(crt, 1, -1), fail("cannot set the basic constraints"))
+            usage = GNUTLS_KEY_KEY_CERT_SIGN | GNUTLS_KEY_CRL_SIGN
+        } else {
+            try check(gnutls_x509_crt_set_basic_constraints(crt, 0, -1), fail("cannot set the basic constraints"))
+            usage = GNUTLS_KEY_DIGITAL_SIGNATURE
+            if case .rsa = request.keyType { usage |= GNUTLS_KEY_KEY_ENCIPHERMENT }
+            for purpose in [GNUTLS_KP_TLS_WWW_SERVER, GNUTLS_KP_TLS_WWW_CLIENT] {
+                try check(gnutls_x509_crt_set_key_purpose_oid(crt, purpose, 0), fail("cannot set the extended key usage"))
+            }
+        }
+        try check(gnutls_x509_crt_set_key_usage(crt, UInt32(usage)), fail("cannot set the key usage"))
+
+        var keyID = [UInt8](repeating: 0, count: 64)
+        var keyIDSize = keyID.count
+        try check(gnutls_x509_crt_get_key_id(crt, 0, &keyID, &keyIDSize), fail("cannot compute the subject key id"))
+        try check(gnutls_x509_crt_set_subject_key_id(crt, keyID, keyIDSize), fail("cannot set the subject key id"))
+
+        if let issuer {
+            try signIssued(crt, by: issuer, digest: request.digest)
+        } else {
+            try sign(crt, issuer: crt, key: key, digest: request.digest)
+        }
+
+        // A freshly signed object is read back from its encoding rather than trusted as is.
+        var pemDatum = gnutls_datum_t()
+        try check(gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_PEM, &pemDatum), fail("cannot export the certificate"))
+        let certificatePEM = takeString(&pemDatum)
+        var derDatum = gnutls_datum_t()
+        try check(gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER, &derDatum), fail("cannot export the certificate"))
+        let der = takeBytes(&derDatum)
+        var keyDatum = gnutls_datum_t()
+        try check(gnutls_x509_privkey_export2_pkcs8(key, GNUTLS_X509_FMT_PEM, nil, GNUTLS_PKCS_PLAIN.rawValue, &keyDatum),
+                  fail("cannot export the private key"))
+        let keyPEM = takeString(&keyDatum)
+
+        let parsed: Result<CertificateInfo, TLSError> = der.withUnsafeBytes { bytes in
+            Result { () throws(TLSError) in try certificateInfo(der: bytes, label: "generated certificate") }
+        }
+        switch parsed {
+        case let .success(info):
+            return GeneratedCertificate(certificatePEM: certificatePEM, privateKeyPEM: keyPEM, info: info)
+        case let .failure(error):
+            throw .certificateGeneration(reason: "cannot read back the generated certificate (\(error))", library: error.libraryError)
+        }
+    }
+
+    private static func generateKey(_ key: gnutls_x509_privkey_t?, _ type: CertificateRequest.KeyType) throws(TLSError) {
+        let algorithm: gnutls_pk_algorithm_t
+        let bits: UInt32
+        switch type {
+        case let .rsa(requested):
+            guard (512...16384).contains(requested) else {
+                throw .certificateGeneration(reason: "RSA key size \(requested) is outside 512...16384 bits", library: nil)
+            }
+            algorithm = GNUTLS_PK_RSA
+            bits = UInt32(requested)
+        case .ecdsaP256:
+            algorithm = GNUTLS_PK_ECDSA
+            bits = cgnutls_curve_to_bits(GNUTLS_ECC_CURVE_SECP256R1)
+        case .ed25519:
+            algorithm = GNUTLS_PK_EDDSA_ED25519
+            bits = cgnutls_curve_to_bits(GNUTLS_ECC_CURVE_ED25519)
+        }
+        try check(gnutls_x509_privkey_generate(key, algorithm, bits, 0), fail("cannot generate an \(type) key"))
+    }
+
+    /// Sets the subject DN; an error names the DN and the place GnuTLS stopped reading it.
+    private static func setSubject(_ crt: gnutls_x509_crt_t?, _ dn: String) throws(TLSError) {
+        guard !dn.isEmpty else { throw .certificateGeneration(reason: "the subject DN is empty", library: nil) }
+        let (code, offset) = dn.withCString { base -> (Int32, Int?) in
+            var errorPosition: UnsafePointer<CChar>?
+            let code = gnutls_x509_crt_set_dn(crt, base, &errorPosition)
+            return (code, errorPosition.map { base.distance(to: $0) })
+        }
+        guard code < 0 else { return }
+        let utf8 = Array(dn.utf8)
+        // GnuTLS's position is where its scan stopped: for an unknown attribute type it is the end
+        // of the DN, since attribute names are resolved after the scan.
+        var reason = "invalid subject DN '\(dn)'"
+        if let offset, offset == utf8.count {
+            reason += " (GnuTLS stopped at the end of the DN; check the attribute names)"
+        } else if let offset, (0..<utf8.count).contains(offset) {
+            reason += " (GnuTLS stopped at offset \(offset): '\(String(decoding: utf8[offset...], as: UTF8.self))')"
+        }
+        throw .certificateGeneration(reason: reason, library: .gnutls(code))
+    }
+
+    /// Signs `crt` with the issuer certificate and key re-imported from `issuer`'s PEM.
+    private static func signIssued(_ crt: gnutls_x509_crt_t?, by issuer: GeneratedCertificate, digest: CertificateRequest.Digest) throws(TLSError) {
+        var issuerCrt: gnutls_x509_crt_t?
+        try check(gnutls_x509_crt_init(&issuerCrt), fail("cannot allocate the issuer certificate"))
+        defer { gnutls_x509_crt_deinit(issuerCrt) }
+        var pem = Array(issuer.certificatePEM.utf8)
+        let code = pem.withUnsafeMutableBufferPointer { buffer -> Int32 in
+            var datum = gnutls_datum_t(data: buffer.baseAddress, size: UInt32(buffer.count))
+            return gnutls_x509_crt_import(issuerCrt, &datum, GNUTLS_X509_FMT_PEM)
+        }
+        try check(code, fail("cannot read the issuer certificate"))
+
+        // Authority key id: the issuer's subject key id, or its key id if it has none.
+        var keyID = [UInt8](repeating: 0, count: 64)
+        var keyIDSize = keyID.count
+        var critical: UInt32 = 0
+        if gnutls_x509_crt_get_subject_key_id(issuerCrt, &keyID, &keyIDSize, &critical) < 0 {
+            keyIDSize = keyID.count
+            try check(gnutls_x509_crt_get_key_id(issuerCrt, 0, &keyID, &keyIDSize), fail("cannot compute the issuer key id"))
+        }
+        try check(gnutls_x509_crt_set_authority_key_id(crt, keyID, keyIDSize), fail("cannot set the authority key id"))
+
+        try withPrivateKey(issuer.privateKeyPEM) { issuerKey throws(TLSError) in
+            try sign(crt, issuer: issuerCrt, key: issuerKey, digest: digest)
+        }
+    }
+
+    private static func sign(
+        _ crt: gnutls_x509_crt_t?, issuer: gnutls_x509_crt_t?, key: gnutls_x509_privkey_t?, digest: CertificateRequest.Digest
+    ) throws(TLSError) {
+        var privateKey: gnutls_privkey_t?
+        try check(gnutls_privkey_init(&privateKey), fail("cannot allocate the signing key"))
+        defer { gnutls_privkey_deinit(privateKey) }
+        try check(gnutls_privkey_import_x509(privateKey, key, 0), fail("cannot use the signing key"))
+        var algorithm: gnutls_digest_algorithm_t
+        switch digest {
+        case .sha256: algorithm = GNUTLS_DIG_SHA256
+        case .sha384: algorithm = GNUTLS_DIG_SHA384
+        case .sha512: algorithm = GNUTLS_DIG_SHA512
+        }
+        // Ed25519 signs with its built-in SHA-512; GnuTLS rejects any other digest for it
+        // (GNUTLS_E_UNSUPPORTED_SIGNATURE_ALGORITHM).
+        if gnutls_privkey_get_pk_algorithm(privateKey, nil) == Int32(GNUTLS_PK_EDDSA_ED25519.rawValue) {
+            algorithm = GNUTLS_DIG_SHA512
+        }
+        try check(gnutls_x509_crt_privkey_sign(crt, issuer, privateKey, algorithm, 0), fail("cannot sign the certificate"))
+    }
+
+    /// `date` as a `time_t`, between 1970 and the end of 9999 (the last date X.509 can carry).
+    private static func timeValue(_ date: Date, _ name: String) throws(TLSError) -> time_t {
+        let seconds = date.timeIntervalSince1970
+        guard seconds.isFinite, seconds >= 0, seconds <= 253_402_300_799 else {
+            throw .certificateGeneration(reason: "\(name) must be between 1970 and 9999", library: nil)
+        }
+        return time_t(seconds.rounded(.down))
+    }
+}
+
+/// One subject alternative name: IP literals become IP SANs, anything else a DNS name.
+private enum AltName {
+    case ipAddress([UInt8])
+    case dnsName(String)
+
+    init(_ text: String) throws(TLSError) {
+        var host = Substring(text)
+        if host.hasPrefix("["), host.hasSuffix("]"), host.count > 2 { host = host.dropFirst().dropLast() }
+        if let bytes = Self.ipBytes(String(host)) {
+            self = .ipAddress(bytes)
+            return
+        }
+        guard !text.isEmpty, !text.contains(where: { $0 == ":" || $0.isWhitespace || $0 == "/" }) else {
+            throw .certificateGeneration(
+                reason: "subject alternative name '\(text)' is neither an IP address nor a DNS name", library: nil)
+        }
+        self = .dnsName(text)
+    }
+
+    /// 4 bytes for an IPv4 literal, 16 for IPv6; nil for anything else.
+    static func ipBytes(_ text: String) -> [UInt8]? {
+        var v4 = in_addr()
+        if inet_pton(AF_INET, text, &v4) == 1 { return withUnsafeBytes(of: &v4) { Array($0) } }
+        var v6 = in6_addr()
+        if inet_pton(AF_INET6, text, &v6) == 1 { return withUnsafeBytes(of: &v6) { Array($0) } }
+        return nil
+    }
+
+    func add(to crt: gnutls_x509_crt_t?) throws(TLSError) {
+        let code: Int32
+        let shown: String
+        switch self {
+        case let .ipAddress(bytes):
+            shown = ipAddressText(bytes) ?? "IP address"
+            code = gnutls_x509_crt_set_subject_alt_name(
+                crt, GNUTLS_SAN_IPADDRESS, bytes, UInt32(bytes.count), UInt32(GNUTLS_FSAN_APPEND))
+        case let .dnsName(name):
+            shown = name
+            let bytes = Array(name.utf8)
+            code = gnutls_x509_crt_set_subject_alt_name(
+                crt, GNUTLS_SAN_DNSNAME, bytes, UInt32(bytes.count), UInt32(GNUTLS_FSAN_APPEND))
+        }
+        try check(code) { .certificateGeneration(reason: "cannot add subject alternative name '\(shown)'", library: $0) }
+    }
+}
+
+/// Runs `body` with a private key imported from PEM (PKCS#8 or PKCS#1), released afterwards.
+private func withPrivateKey<R>(
+    _ pem: String, _ body: (gnutls_x509_privkey_t?) throws(TLSError) -> R
+) throws(TLSError) -> R {
+    var key: gnutls_x509_privkey_t?
+    try check(gnutls_x509_privkey_init(&key)) { .certificateGeneration(reason: "cannot allocate a private key", library: $0) }
+    defer { gnutls_x509_privkey_deinit(key) }
+    var bytes = Array(pem.utf8)
+    let code = bytes.withUnsafeMutableBufferPointer { buffer -> Int32 in
+        var datum = gnutls_datum_t(data: buffer.baseAddress, size: UInt32(buffer.count))
+        return gnutls_x509_privkey_import2(key, &datum, GNUTLS_X509_FMT_PEM, nil, 0)
+    }
+    try check(code) { .certificateGeneration(reason: "cannot read the private key PEM", library: $0) }
+    return try body(key)
+}
+
+/// Writing a file atomically: a temporary file in the target's directory, then a rename or link.
+private enum OutputFile {
+    static func errnoText(_ code: Int32) -> String { String(cString: strerror(code)) }
+
+    static func refusal(_ path: String) -> TLSError {
+        .certificateGeneration(reason: "\(path) already exists; not overwriting it (allow overwriting to replace it)", library: nil)
+    }
+
+    /// True when something (even a dangling symbolic link) has the name `path`.
+    static func exists(_ path: String) -> Bool {
+        var status = stat()
+        return lstat(path, &status) == 0
+    }
+
+    /// The directory part of `path` (`.` when there is none).
+    static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        let directory = path[..<slash]
+        return directory.isEmpty ? "/" : String(directory)
+    }
+
+    /// Writes `text` to a new temporary file beside `path` with `mode`, synced; returns its name.
+    static func writeTemporary(_ text: String, near path: String, mode: mode_t) throws(TLSError) -> String {
+        let directory = directory(of: path)
+        let base = path.split(separator: "/").last.map(String.init) ?? "file"
+        var template = Array("\(directory)/.\(base).tmp-XXXXXX".utf8CString)
+        let fd = mkstemp(&template)   // O_CREAT | O_EXCL, mode 0600
+        guard fd >= 0 else {
+            let code = errno
+            throw .certificateGeneration(reason: "cannot create a file in \(directory): \(errnoText(code))", library: nil)
+        }
+        let temporary = String(decoding: template.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        func failure(_ what: String, _ code: Int32) -> TLSError {
+            close(fd)
+            unlink(temporary)
+            return .certificateGeneration(reason: "cannot \(what) \(path): \(errnoText(code))", library: nil)
+        }
+        guard fchmod(fd, mode) == 0 else { throw failure("set the permissions of", errno) }
+        let bytes = Array(text.utf8)
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes { buffer -> Int in
+                guard let base = buffer.baseAddress else { return 0 }
+                return Glibc.write(fd, base + written, buffer.count - written)
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw failure("write", errno)
+            }
+            written += count
+        }
+        guard fsync(fd) == 0 else { throw failure("write", errno) }
+        guard close(fd) == 0 else {
+            let code = errno
+            unlink(temporary)
+            throw .certificateGeneration(reason: "cannot write \(path): \(errnoText(code))", library: nil)
+        }
+        return temporary
+    }
+
+    /// Moves `temporary` to `path`: replacing any file there with `overwrite`, otherwise failing
+    /// if `path` exists (checked atomically by the link).
+    static func commit(_ temporary: String, to path: String, overwrite: Bool) throws(TLSError) {
+        if overwrite {
+            guard rename(temporary, path) == 0 else {
+                let code = errno
+                throw .certificateGeneration(reason: "cannot write \(path): \(errnoText(code))", library: nil)
+            }
+        } else if link(temporary, path) == 0 {
+            unlink(temporary)
+        } else {
+            let code = errno
+            if code == EEXIST { throw refusal(path) }
+            guard code == EPERM || code == EOPNOTSUPP || code == EMLINK else {
+                throw .certificateGeneration(reason: "cannot write \(path): \(errnoText(code))", library: nil)
+            }
+            // No hard links on this file system: claim the name with O_EXCL, then replace the
+            // empty placeholder (ours) with the complete file.
+            let placeholder = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            guard placeholder >= 0 else {
+                let code = errno
+                if code == EEXIST { throw refusal(path) }
+                throw .certificateGeneration(reason: "cannot create \(path): \(errnoText(code))", library: nil)
+            }
+            close(placeholder)
+            guard rename(temporary, path) == 0 else {
+                let code = errno
+                unlink(path)
+                throw .certificateGeneration(reason: "cannot write \(path): \(errnoText(code))", library: nil)
+            }
+        }
+        let directory = directory(of: path)
+        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if fd >= 0 {
+            _ = fsync(fd)
+            close(fd)
+        }
+    }
+}

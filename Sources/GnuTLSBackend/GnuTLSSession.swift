@@ -1,0 +1,236 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CGnuTLS
+import SecureSockets
+
+/// One GnuTLS session over memory buffers: GnuTLS pulls ciphertext from ``receiveFromNetwork(_:)``
+/// and pushes ciphertext into the buffer ``takeNetworkOutput()`` drains. No socket is involved,
+/// so the same code serves blocking sockets, an event loop and in-process test pairs.
+final class GnuTLSSession: TLSSession {
+    let context: GnuTLSContext
+    let session: gnutls_session_t
+    let role: TLSConfiguration.Role
+    /// The name checked against the server certificate; kept alive for GnuTLS (it keeps the pointer).
+    private var verifyName: UnsafeMutablePointer<CChar>?
+    let expectedName: String?
+
+    private var inbound: [UInt8] = []
+    private var inboundOffset = 0
+    private var outbound: [UInt8] = []
+    private var endOfInput = false
+    /// The client's first flight, kept on a server until the handshake ends to explain failures.
+    private(set) var clientHelloBytes: [UInt8] = []
+    private var closed = false
+    private(set) var isHandshakeComplete = false
+    private(set) var info: SessionInfo?
+
+    init(context: GnuTLSContext, peerName: String?) throws(TLSError) {
+        self.context = context
+        let configuration = context.configuration
+        role = configuration.role
+        var handle: gnutls_session_t?
+        let roleFlag = role == .server ? GNUTLS_SERVER.rawValue : GNUTLS_CLIENT.rawValue
+        let code = gnutls_init(&handle, roleFlag | GNUTLS_NONBLOCK.rawValue)
+        guard code == GNUTLS_E_SUCCESS, let handle else {
+            throw .invalidConfiguration("GnuTLS could not create a session: \(BackendError.gnutls(code))")
+        }
+        session = handle
+        let name = configuration.serverName ?? peerName
+        expectedName = name
+        do {
+            try check(gnutls_priority_set(handle, context.priority)) {
+                .invalidConfiguration("GnuTLS refused the priorities: \($0)")
+            }
+            try check(gnutls_credentials_set(handle, GNUTLS_CRD_CERTIFICATE, UnsafeMutableRawPointer(context.credentials))) {
+                .invalidConfiguration("GnuTLS refused the credentials: \($0)")
+            }
+            if role == .client, let name, !name.isEmpty {
+                if !IPAddress.isLiteral(name) {
+                    try check(gnutls_server_name_set(handle, GNUTLS_NAME_DNS, name, name.utf8.count)) {
+                        .invalidConfiguration("GnuTLS refused the server name '\(name)': \($0)")
+                    }
+                }
+            }
+        } catch {
+            gnutls_deinit(handle)
+            throw error
+        }
+        if role == .client {
+            switch configuration.certificateVerification {
+            case .fullVerification:
+                verifyName = strdup(name ?? "")
+                gnutls_session_set_verify_cert(handle, verifyName, 0)
+            case .noHostnameVerification:
+                gnutls_session_set_verify_cert(handle, nil, 0)
+            case .none:
+                break
+            }
+        }
+        installTransport()
+    }
+
+    deinit {
+        gnutls_deinit(session)
+        free(verifyName)
+    }
+
+    // MARK: Memory transport
+
+    private func installTransport() {
+        gnutls_transport_set_ptr(session, Unmanaged.passUnretained(self).toOpaque())
+        gnutls_transport_set_pull_function(session) { pointer, buffer, length in
+            guard let pointer, let buffer else { return -1 }
+            return Unmanaged<GnuTLSSession>.fromOpaque(pointer).takeUnretainedValue().pull(into: buffer, length: length)
+        }
+        gnutls_transport_set_push_function(session) { pointer, buffer, length in
+            guard let pointer, let buffer else { return -1 }
+            return Unmanaged<GnuTLSSession>.fromOpaque(pointer).takeUnretainedValue().push(from: buffer, length: length)
+        }
+        gnutls_transport_set_pull_timeout_function(session) { pointer, _ in
+            guard let pointer else { return -1 }
+            let me = Unmanaged<GnuTLSSession>.fromOpaque(pointer).takeUnretainedValue()
+            if me.bufferedNetworkInput > 0 || me.endOfInput { return 1 }
+            gnutls_transport_set_errno(me.session, EAGAIN)
+            return 0
+        }
+    }
+
+    private func pull(into buffer: UnsafeMutableRawPointer, length: Int) -> Int {
+        let available = inbound.count - inboundOffset
+        if available == 0 {
+            if endOfInput { return 0 }
+            gnutls_transport_set_errno(session, EAGAIN)
+            return -1
+        }
+        let count = min(available, length)
+        inbound.withUnsafeBytes { source in
+            guard let start = source.baseAddress else { return }
+            buffer.copyMemory(from: start + inboundOffset, byteCount: count)
+        }
+        inboundOffset += count
+        if inboundOffset == inbound.count {
+            inbound.removeAll(keepingCapacity: inbound.capacity <= 64 * 1024)
+            inboundOffset = 0
+        }
+        return count
+    }
+
+    private func push(from buffer: UnsafeRawPointer, length: Int) -> Int {
+        outbound.append(contentsOf: UnsafeRawBufferPointer(start: buffer, count: length))
+        return length
+    }
+
+    func receiveFromNetwork(_ bytes: UnsafeRawBufferPointer) {
+        inbound.append(contentsOf: bytes)
+        if role == .server && !isHandshakeComplete && clientHelloBytes.count < 16 * 1024 {
+            clientHelloBytes.append(contentsOf: bytes.prefix(16 * 1024 - clientHelloBytes.count))
+        }
+    }
+
+    func receiveEndOfInput() { endOfInput = true }
+
+    func takeNetworkOutput() -> [UInt8] {
+        defer { outbound = [] }
+        return outbound
+    }
+
+    var bufferedNetworkInput: Int { inbound.count - inboundOffset }
+
+    var pendingPlaintext: Int { isHandshakeComplete ? Int(gnutls_record_check_pending(session)) : 0 }
+
+    // MARK: Handshake
+
+    func handshake() throws(TLSError) -> TLSProgress {
+        if isHandshakeComplete { return .complete }
+        while true {
+            let code = gnutls_handshake(session)
+            switch code {
+            case GNUTLS_E_SUCCESS:
+                isHandshakeComplete = true
+                clientHelloBytes = []
+                info = SessionReport.make(self)
+                return .complete
+            case GNUTLS_E_AGAIN, GNUTLS_E_INTERRUPTED:
+                if endOfInput && bufferedNetworkInput == 0 { throw .closedDuringHandshake(library: .gnutls(code)) }
+                return .needsInput
+            case GNUTLS_E_WARNING_ALERT_RECEIVED, GNUTLS_E_GOT_APPLICATION_DATA:
+                continue
+            default:
+                throw HandshakeFailure.explain(code, in: self)
+            }
+        }
+    }
+
+    /// Sends a fatal alert (for failures the session decides, e.g. a version mismatch).
+    func sendAlert(_ description: gnutls_alert_description_t) {
+        _ = gnutls_alert_send(session, GNUTLS_AL_FATAL, description)
+    }
+
+    /// Sends the alert GnuTLS deems right for `code` (nothing for non-fatal codes).
+    func sendAppropriateAlert(for code: Int32) {
+        _ = gnutls_alert_send_appropriate(session, code)
+    }
+
+    var inputEnded: Bool { endOfInput }
+
+    // MARK: Application data
+
+    func read(maximum: Int) throws(TLSError) -> TLSReadResult {
+        guard isHandshakeComplete else { throw .invalidState("read before the handshake completed") }
+        guard maximum > 0 else { return .needsInput }
+        var buffer = [UInt8](repeating: 0, count: min(maximum, 16 * 1024 + 256))
+        while true {
+            let count = buffer.withUnsafeMutableBytes { gnutls_record_recv(session, $0.baseAddress, $0.count) }
+            if count > 0 { return .data(Array(buffer[0..<count])) }
+            if count == 0 { return .closed }
+            let code = Int32(count)
+            switch code {
+            case GNUTLS_E_AGAIN, GNUTLS_E_INTERRUPTED:
+                return .needsInput
+            case GNUTLS_E_REHANDSHAKE:
+                // Renegotiation is refused: tell the peer and carry on with the current keys.
+                _ = gnutls_alert_send(session, GNUTLS_AL_WARNING, GNUTLS_A_NO_RENEGOTIATION)
+                continue
+            case GNUTLS_E_WARNING_ALERT_RECEIVED:
+                continue
+            case GNUTLS_E_PREMATURE_TERMINATION, GNUTLS_E_UNEXPECTED_PACKET_LENGTH where endOfInput:
+                throw .prematureClose(library: .gnutls(code))
+            case GNUTLS_E_FATAL_ALERT_RECEIVED:
+                throw .alertReceived(Alerts.received(session), library: .gnutls(code))
+            default:
+                sendAppropriateAlert(for: code)
+                let library = BackendError.gnutls(code)
+                throw .protocolError(reason: library.message, library: library)
+            }
+        }
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws(TLSError) {
+        guard isHandshakeComplete else { throw .invalidState("write before the handshake completed") }
+        guard !closed else { throw .invalidState("write after close") }
+        var offset = 0
+        while offset < bytes.count {
+            let chunk = min(bytes.count - offset, 16 * 1024)
+            let sent = gnutls_record_send(session, bytes.baseAddress.map { $0 + offset }, chunk)
+            if sent < 0 {
+                let code = Int32(sent)
+                if code == GNUTLS_E_AGAIN || code == GNUTLS_E_INTERRUPTED { continue }
+                let library = BackendError.gnutls(code)
+                throw .protocolError(reason: "sending failed: \(library.message)", library: library)
+            }
+            offset += sent
+        }
+    }
+
+    func close() throws(TLSError) {
+        guard !closed else { return }
+        closed = true
+        guard isHandshakeComplete else { return }
+        let code = gnutls_bye(session, GNUTLS_SHUT_WR)
+        if code < 0 && code != GNUTLS_E_AGAIN && code != GNUTLS_E_INTERRUPTED {
+            let library = BackendError.gnutls(code)
+            throw .protocolError(reason: "close_notify failed: \(library.message)", library: library)
+        }
+    }
+}

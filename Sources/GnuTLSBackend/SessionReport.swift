@@ -1,0 +1,53 @@
+import CGnuTLS
+import SecureSockets
+
+/// Reads what a finished handshake negotiated into a ``SessionInfo``.
+enum SessionReport {
+    static func make(_ session: GnuTLSSession) -> SessionInfo {
+        let handle = session.session
+        func text(_ pointer: UnsafePointer<CChar>?) -> String? { pointer.map { String(cString: $0) } }
+        let protocolName = text(gnutls_protocol_get_name(gnutls_protocol_get_version(handle))) ?? "unknown"
+        let version = TLSVersion.allCases.first { $0.displayName == protocolName }
+        let signature = gnutls_sign_algorithm_get(handle)
+        let signatureName = signature > 0
+            ? text(gnutls_sign_get_name(gnutls_sign_algorithm_t(rawValue: UInt32(signature)))) : nil
+        let group = gnutls_group_get(handle)
+        var summary = ""
+        if let description = gnutls_session_get_desc(handle) {
+            summary = String(cString: description)
+            cgnutls_free(description)
+        }
+        let configuration = session.context.configuration
+        let verification: String
+        switch (session.role, configuration.certificateVerification) {
+        case (.server, _): verification = "no client certificate requested"
+        case (.client, .fullVerification): verification = "verified (chain and name \(session.expectedName ?? ""))"
+        case (.client, .noHostnameVerification): verification = "chain verified, name not checked"
+        case (.client, .none): verification = "not verified (insecure)"
+        }
+        return SessionInfo(
+            version: version,
+            protocolName: protocolName,
+            cipherSuite: text(gnutls_ciphersuite_get(handle)) ?? "unknown",
+            keyExchange: text(gnutls_kx_get_name(gnutls_kx_get(handle))) ?? "unknown",
+            group: group.rawValue == 0 ? nil : text(gnutls_group_get_name(group)),
+            signatureAlgorithm: signatureName,
+            cipher: text(gnutls_cipher_get_name(gnutls_cipher_get(handle))) ?? "unknown",
+            mac: text(gnutls_mac_get_name(gnutls_mac_get(handle))) ?? "unknown",
+            summary: summary,
+            serverName: session.role == .server ? serverName(handle) : session.expectedName.flatMap { IPAddress.isLiteral($0) ? nil : $0 },
+            peerCertificates: PeerCertificates.chain(of: handle),
+            verification: verification,
+            resumed: gnutls_session_is_resumed(handle) != 0
+        )
+    }
+
+    private static func serverName(_ handle: gnutls_session_t) -> String? {
+        var buffer = [UInt8](repeating: 0, count: 256)
+        var size = buffer.count
+        var type: UInt32 = 0
+        let code = buffer.withUnsafeMutableBytes { gnutls_server_name_get(handle, $0.baseAddress, &size, &type, 0) }
+        guard code == GNUTLS_E_SUCCESS else { return nil }
+        return String(decoding: buffer.prefix(while: { $0 != 0 }), as: UTF8.self)
+    }
+}

@@ -1,0 +1,44 @@
+import CGnuTLS
+import SecureSockets
+
+/// Reads why GnuTLS rejected the peer's certificate and says it in words.
+enum Verification {
+    static func failure(_ session: GnuTLSSession) -> CertificateVerificationFailure {
+        let status = gnutls_session_get_verify_cert_status(session.session)
+        let chain = PeerCertificates.chain(of: session.session)
+        let leaf = chain.first
+        var text = "the certificate is not trusted"
+        if status != UInt32.max {
+            var datum = gnutls_datum_t()
+            if gnutls_certificate_verification_status_print(status, GNUTLS_CRT_X509, &datum, 0) == 0 {
+                text = takeString(&datum)
+            }
+        }
+        guard status != UInt32.max else {
+            return CertificateVerificationFailure(problems: [leaf == nil ? .noCertificate : .other(text)],
+                                                  certificate: leaf, libraryText: text)
+        }
+        func has(_ flag: gnutls_certificate_status_t) -> Bool { status & flag.rawValue != 0 }
+        var problems: [CertificateVerificationFailure.Problem] = []
+        if has(GNUTLS_CERT_EXPIRED) {
+            let expired = chain.first(where: { $0.isExpired() }) ?? leaf
+            if let expired { problems.append(.expired(expired.notAfter)) }
+        }
+        if has(GNUTLS_CERT_NOT_ACTIVATED) {
+            let early = chain.first(where: { $0.isNotYetValid() }) ?? leaf
+            if let early { problems.append(.notYetValid(early.notBefore)) }
+        }
+        if has(GNUTLS_CERT_SIGNER_NOT_FOUND), let leaf {
+            problems.append(.unknownIssuer(issuer: (chain.last ?? leaf).issuer, sha256Fingerprint: leaf.sha256Fingerprint))
+        }
+        if has(GNUTLS_CERT_UNEXPECTED_OWNER) {
+            problems.append(.nameMismatch(expected: session.expectedName ?? "", names: leaf?.namesForMatching ?? []))
+        }
+        if has(GNUTLS_CERT_SIGNER_NOT_CA) { problems.append(.signerNotCA) }
+        if has(GNUTLS_CERT_REVOKED) { problems.append(.revoked) }
+        if has(GNUTLS_CERT_INSECURE_ALGORITHM) { problems.append(.insecureAlgorithm) }
+        if has(GNUTLS_CERT_SIGNATURE_FAILURE) { problems.append(.signatureFailure) }
+        if problems.isEmpty { problems.append(.other(text)) }
+        return CertificateVerificationFailure(problems: problems, certificate: leaf, libraryText: text)
+    }
+}

@@ -1,0 +1,79 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Why a peer's certificate was not accepted, in words a user can act on.
+public struct CertificateVerificationFailure: Sendable, Equatable, Codable, CustomStringConvertible {
+    /// One reason a certificate failed verification.
+    public enum Problem: Sendable, Equatable, Codable {
+        /// The certificate's validity ended on the given date.
+        case expired(Date)
+        /// The certificate's validity starts on the given date.
+        case notYetValid(Date)
+        /// No trusted certificate issued it; the fingerprint is what a user would pin or trust.
+        case unknownIssuer(issuer: String, sha256Fingerprint: String)
+        /// The host name asked for is not among the certificate's names.
+        case nameMismatch(expected: String, names: [String])
+        /// The issuer is not allowed to act as a certificate authority.
+        case signerNotCA
+        /// The certificate was revoked.
+        case revoked
+        /// The certificate is signed with an algorithm considered insecure.
+        case insecureAlgorithm
+        /// The signature on the certificate does not verify.
+        case signatureFailure
+        /// The peer sent no certificate.
+        case noCertificate
+        /// Anything else, in the library's words.
+        case other(String)
+
+        /// The problem as a short clause, e.g. `expired on 2021-04-12 10:00:00 UTC`.
+        public var text: String {
+            switch self {
+            case let .expired(date):
+                return "certificate expired on \(date.utcText)"
+            case let .notYetValid(date):
+                return "certificate not valid before \(date.utcText)"
+            case let .unknownIssuer(issuer, fingerprint):
+                return "unknown issuer \(issuer) (certificate SHA-256 \(fingerprint)); trust it with --cafile or check the fingerprint"
+            case let .nameMismatch(expected, names):
+                let list = names.isEmpty ? "none" : names.joined(separator: ", ")
+                return "name mismatch: asked for \(expected), the certificate names \(list)"
+            case .signerNotCA:
+                return "the issuer is not a certificate authority"
+            case .revoked:
+                return "certificate revoked"
+            case .insecureAlgorithm:
+                return "certificate signed with an insecure algorithm"
+            case .signatureFailure:
+                return "certificate signature does not verify"
+            case .noCertificate:
+                return "the peer sent no certificate"
+            case let .other(text):
+                return text
+            }
+        }
+    }
+
+    /// Every problem found, most useful first.
+    public var problems: [Problem]
+    /// The certificate that failed (the peer's leaf), when the peer sent one.
+    public var certificate: CertificateInfo?
+    /// The library's own description of the verification status.
+    public var libraryText: String
+
+    /// Creates a verification failure.
+    public init(problems: [Problem], certificate: CertificateInfo?, libraryText: String) {
+        self.problems = problems
+        self.certificate = certificate
+        self.libraryText = libraryText
+    }
+
+    /// `certificate verification failed: <problem>; <problem>`.
+    public var description: String {
+        let parts = problems.isEmpty ? [libraryText] : problems.map(\.text)
+        return "certificate verification failed: " + parts.joined(separator: "; ")
+    }
+}

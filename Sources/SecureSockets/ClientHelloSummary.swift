@@ -1,0 +1,126 @@
+/// The facts a server can read from a client's first bytes before any TLS library does:
+/// which versions the client offers, its SNI name, or that it is not speaking TLS at all.
+/// Used to explain failed handshakes ("client offered TLS1.0 only").
+public struct ClientHelloSummary: Sendable, Equatable {
+    /// What the first bytes turned out to be.
+    public enum Kind: Sendable, Equatable {
+        /// A TLS ClientHello (possibly truncated after the fields read).
+        case tls
+        /// An SSL 2.0-format ClientHello.
+        case sslv2
+        /// Printable text, e.g. an HTTP request; `firstLine` is its start.
+        case plaintext(firstLine: String)
+        /// Anything else.
+        case unknown
+    }
+
+    /// What the bytes are.
+    public var kind: Kind
+    /// The versions the client offers, newest first (from supported_versions, else legacy_version
+    /// and every table row below it).
+    public var offeredVersions: [TLSVersion] = []
+    /// Wire versions the client offers that are not table rows (e.g. SSL 3.0, future ones), as hex.
+    public var otherVersions: [String] = []
+    /// The number of cipher suites offered.
+    public var cipherSuiteCount = 0
+    /// The server name (SNI) the client asked for.
+    public var serverName: String?
+
+    /// Reads the start of a connection. Returns nil while too few bytes arrived to tell.
+    public static func parse(_ bytes: some Collection<UInt8>) -> ClientHelloSummary? {
+        let data = Array(bytes.prefix(16 * 1024 + 5))
+        guard data.count >= 3 else { return nil }
+        if data[0] & 0x80 != 0 && data[2] == 0x01 { return ClientHelloSummary(kind: .sslv2) }
+        if data[0] != 0x16 {
+            let printable = data.prefix(64).prefix(while: { $0 != 0x0d && $0 != 0x0a })
+            if printable.count >= 3 && printable.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }) {
+                return ClientHelloSummary(kind: .plaintext(firstLine: String(decoding: printable, as: UTF8.self)))
+            }
+            return ClientHelloSummary(kind: .unknown)
+        }
+        guard data.count >= 5 else { return nil }
+        let recordLength = Int(data[3]) << 8 | Int(data[4])
+        var reader = Reader(bytes: Array(data[5..<min(data.count, 5 + recordLength)]))
+        guard reader.u8() == 0x01, reader.u24() != nil, let legacy = reader.u16() else {
+            return data.count >= 5 + recordLength ? ClientHelloSummary(kind: .unknown) : nil
+        }
+        var summary = ClientHelloSummary(kind: .tls)
+        summary.record(legacyVersion: legacy)
+        guard reader.skip(32), let sessionLength = reader.u8(), reader.skip(Int(sessionLength)),
+              let suitesLength = reader.u16() else { return summary }
+        summary.cipherSuiteCount = Int(suitesLength) / 2
+        guard reader.skip(Int(suitesLength)), let compressionLength = reader.u8(),
+              reader.skip(Int(compressionLength)), let extensionsLength = reader.u16() else { return summary }
+        var extensions = Reader(bytes: reader.take(Int(extensionsLength)) ?? [])
+        while let type = extensions.u16(), let length = extensions.u16(), let body = extensions.take(Int(length)) {
+            var field = Reader(bytes: body)
+            switch type {
+            case 0x0000:
+                _ = field.u16()
+                if field.u8() == 0, let nameLength = field.u16(), let name = field.take(Int(nameLength)) {
+                    summary.serverName = String(decoding: name, as: UTF8.self)
+                }
+            case 0x002b:
+                guard let listLength = field.u8(), let list = field.take(Int(listLength)) else { break }
+                var versions = Reader(bytes: list)
+                summary.offeredVersions = []
+                summary.otherVersions = []
+                while let wire = versions.u16() { summary.record(wireVersion: wire) }
+            default:
+                break
+            }
+        }
+        return summary
+    }
+
+    /// The offered versions in words, e.g. `TLS1.3, TLS1.2` or `SSL/TLS 0x0300`.
+    public var offeredText: String {
+        let names = offeredVersions.map(\.displayName) + otherVersions
+        return names.isEmpty ? "no version" : names.joined(separator: ", ")
+    }
+
+    private mutating func record(legacyVersion: UInt16) {
+        // Before supported_versions, a client offers its legacy_version and everything below it.
+        offeredVersions = Self.tableRows.filter { $0.wire <= legacyVersion && $0.wire >= 0x0301 }
+            .map(\.version).reversed()
+        if legacyVersion < 0x0301 || legacyVersion > 0x0304 { otherVersions = [Self.hex(legacyVersion)] }
+    }
+
+    private mutating func record(wireVersion: UInt16) {
+        if wireVersion & 0x0f0f == 0x0a0a { return } // GREASE
+        if let row = Self.tableRows.first(where: { $0.wire == wireVersion }) {
+            offeredVersions.append(row.version)
+        } else {
+            otherVersions.append(Self.hex(wireVersion))
+        }
+    }
+
+    private static let tableRows: [(version: TLSVersion, wire: UInt16)] = [
+        (.tlsv1_0, 0x0301), (.tlsv1_1, 0x0302), (.tlsv1_2, 0x0303), (.tlsv1_3, 0x0304),
+    ]
+
+    private static func hex(_ value: UInt16) -> String {
+        let digits = Array("0123456789abcdef")
+        let text = (0..<4).reversed().map { digits[Int(value >> (UInt16($0) * 4) & 0xf)] }
+        return value == 0x0300 ? "SSL3.0" : "0x" + String(text)
+    }
+
+    private init(kind: Kind) { self.kind = kind }
+}
+
+/// A bounds-checked big-endian reader over bytes.
+private struct Reader {
+    let bytes: [UInt8]
+    var offset = 0
+
+    mutating func take(_ count: Int) -> [UInt8]? {
+        guard count >= 0, offset + count <= bytes.count else { return nil }
+        defer { offset += count }
+        return Array(bytes[offset..<offset + count])
+    }
+
+    mutating func skip(_ count: Int) -> Bool { take(count) != nil }
+    mutating func u8() -> UInt8? { take(1)?[0] }
+    mutating func u16() -> UInt16? { take(2).map { UInt16($0[0]) << 8 | UInt16($0[1]) } }
+    mutating func u24() -> Int? { take(3).map { Int($0[0]) << 16 | Int($0[1]) << 8 | Int($0[2]) } }
+}

@@ -1,0 +1,52 @@
+/// What a completed handshake negotiated, and who the peer is: a snapshot, like Go's
+/// `tls.ConnectionState`.
+public struct SessionInfo: Sendable, Equatable, Codable {
+    /// The negotiated version, when it is one of the table's rows.
+    public var version: TLSVersion?
+    /// The library's name for the negotiated protocol, e.g. `TLS1.3`.
+    public var protocolName: String
+    /// The IANA cipher suite name, e.g. `TLS_AES_256_GCM_SHA384`.
+    public var cipherSuite: String
+    /// The key exchange, e.g. `ECDHE-RSA`.
+    public var keyExchange: String
+    /// The key-exchange group, e.g. `SECP256R1` or `X25519`, when one was used.
+    public var group: String?
+    /// The handshake signature algorithm, e.g. `RSA-PSS-RSAE-SHA256` (none in TLS 1.0/1.1).
+    public var signatureAlgorithm: String?
+    /// The bulk cipher, e.g. `AES-256-GCM`.
+    public var cipher: String
+    /// The MAC, `AEAD` for AEAD ciphers.
+    public var mac: String
+    /// The library's one-line description, e.g. `(TLS1.3)-(ECDHE-SECP256R1)-(RSA-PSS-RSAE-SHA256)-(AES-256-GCM)`.
+    public var summary: String
+    /// The server name the client asked for (SNI), if any.
+    public var serverName: String?
+    /// The peer's certificate chain as sent, leaf first (empty if it sent none).
+    public var peerCertificates: [CertificateInfo]
+    /// How the peer was checked: `verified`, `not verified (--insecure)`, `chain verified, name not checked`,
+    /// or `no client certificate requested`.
+    public var verification: String
+    /// True when the session was resumed rather than fully negotiated.
+    public var resumed: Bool
+
+    /// Creates a snapshot.
+    public init(
+        version: TLSVersion?, protocolName: String, cipherSuite: String, keyExchange: String,
+        group: String?, signatureAlgorithm: String?, cipher: String, mac: String, summary: String,
+        serverName: String?, peerCertificates: [CertificateInfo], verification: String, resumed: Bool
+    ) {
+        self.version = version
+        self.protocolName = protocolName
+        self.cipherSuite = cipherSuite
+        self.keyExchange = keyExchange
+        self.group = group
+        self.signatureAlgorithm = signatureAlgorithm
+        self.cipher = cipher
+        self.mac = mac
+        self.summary = summary
+        self.serverName = serverName
+        self.peerCertificates = peerCertificates
+        self.verification = verification
+        self.resumed = resumed
+    }
+}

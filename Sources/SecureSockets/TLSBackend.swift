@@ -1,0 +1,118 @@
+/// A TLS implementation: turns a ``TLSConfiguration`` into a ``TLSContext`` that makes
+/// sessions. The GnuTLS backend is one; ``PlaintextBackend`` (no encryption) is another.
+///
+/// Front ends and the socket types speak only to this protocol.
+public protocol TLSBackend: Sendable {
+    /// The implementation's name and version, e.g. `GnuTLS 3.7.9`.
+    var name: String { get }
+
+    /// Validates `configuration`, loads its files and compiles its versions: every bad input
+    /// fails here, before any socket opens. May read files: do not call on an event loop.
+    ///
+    /// - Throws: ``TLSError`` naming the file, token or option at fault.
+    func makeContext(configuration: TLSConfiguration) throws(TLSError) -> any TLSContext
+
+    /// What this backend makes of a version policy: its own priority text (for display).
+    func describe(_ policy: TLSVersionPolicy) -> String
+}
+
+/// The shared, immutable result of compiling a configuration (credentials, trust, priorities).
+/// Thread-safe; one per listener or client, many sessions from it.
+public protocol TLSContext: AnyObject, Sendable {
+    /// The configuration this context was made from.
+    var configuration: TLSConfiguration { get }
+
+    /// Warnings found while loading (e.g. an expired server certificate), one sentence each.
+    var warnings: [String] { get }
+
+    /// The certificate this side presents, if any (the leaf of the chain).
+    var localCertificate: CertificateInfo? { get }
+
+    /// Makes a session for one connection.
+    ///
+    /// - Parameter peerName: for a client, the host connected to: used for SNI (unless it is an IP
+    ///   address) and verification when the configuration names no ``TLSConfiguration/serverName``.
+    func makeSession(peerName: String?) throws(TLSError) -> any TLSSession
+}
+
+/// What a handshake step reports.
+public enum TLSProgress: Sendable, Equatable {
+    /// The handshake is done; application data may flow.
+    case complete
+    /// The session needs more bytes from the peer: feed them with ``TLSSession/receiveFromNetwork(_:)``.
+    case needsInput
+}
+
+/// What a read reports.
+public enum TLSReadResult: Sendable, Equatable {
+    /// Decrypted application data (never empty).
+    case data([UInt8])
+    /// No complete record yet: feed more bytes from the peer.
+    case needsInput
+    /// The peer sent close_notify: no more data will come.
+    case closed
+}
+
+/// One TLS connection, driven from memory buffers (sans-I/O): ciphertext in through
+/// ``receiveFromNetwork(_:)``, ciphertext out through ``takeNetworkOutput()``, plaintext through
+/// ``read(maximum:)`` and ``write(_:)``. Not thread-safe: confine a session to one thread or
+/// event loop.
+///
+/// After any call, send what ``takeNetworkOutput()`` returns to the peer: it may hold handshake
+/// messages, records, or the alert that explains a failure.
+public protocol TLSSession: AnyObject {
+    /// Appends bytes received from the peer.
+    func receiveFromNetwork(_ bytes: UnsafeRawBufferPointer)
+
+    /// Tells the session that the peer closed its side of the transport (TCP FIN).
+    func receiveEndOfInput()
+
+    /// Removes and returns the bytes to send to the peer (empty if none).
+    func takeNetworkOutput() -> [UInt8]
+
+    /// Bytes received from the peer and not yet consumed (e.g. a partial record).
+    var bufferedNetworkInput: Int { get }
+
+    /// Runs the handshake as far as the input allows. On failure the session queues the alert
+    /// that tells the peer why, then throws.
+    func handshake() throws(TLSError) -> TLSProgress
+
+    /// True once ``handshake()`` returned ``TLSProgress/complete``.
+    var isHandshakeComplete: Bool { get }
+
+    /// Decrypts up to `maximum` bytes of application data.
+    func read(maximum: Int) throws(TLSError) -> TLSReadResult
+
+    /// Decrypted bytes waiting to be read without more input.
+    var pendingPlaintext: Int { get }
+
+    /// Encrypts `bytes` into records, queued as network output.
+    func write(_ bytes: UnsafeRawBufferPointer) throws(TLSError)
+
+    /// Queues close_notify. Further writes fail.
+    func close() throws(TLSError)
+
+    /// What was negotiated; nil before the handshake completes.
+    var info: SessionInfo? { get }
+}
+
+extension TLSSession {
+    /// Appends bytes received from the peer.
+    public func receiveFromNetwork(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { receiveFromNetwork($0) }
+    }
+
+    /// Encrypts `bytes` into records, queued as network output.
+    public func write(_ bytes: [UInt8]) throws(TLSError) {
+        let failure: TLSError? = bytes.withUnsafeBytes { buffer in
+            do throws(TLSError) { try write(buffer) } catch { return error }
+            return nil
+        }
+        if let failure { throw failure }
+    }
+
+    /// Encrypts the UTF-8 bytes of `text`.
+    public func write(_ text: String) throws(TLSError) {
+        try write(Array(text.utf8))
+    }
+}

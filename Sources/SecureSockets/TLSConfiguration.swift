@@ -1,0 +1,130 @@
+/// Everything a TLS endpoint needs before it connects or accepts: role, versions, identity,
+/// trust and verification, limits. A value type, shared freely; a backend compiles it once
+/// into a ``TLSContext``.
+///
+/// Start from ``makeClientConfiguration()`` or
+/// ``makeServerConfiguration(certificateChain:privateKey:)`` and change fields as needed.
+public struct TLSConfiguration: Sendable, Equatable {
+    /// Which side of the handshake the configuration is for.
+    public enum Role: String, Sendable, Codable {
+        /// Connects and verifies the server.
+        case client
+        /// Accepts and presents a certificate.
+        case server
+    }
+
+    /// How a client checks the server's certificate.
+    public enum CertificateVerification: String, Sendable, Codable {
+        /// Accept any certificate: the demo's `CERT_NONE`. Only for tests and debugging.
+        case none
+        /// Verify the chain against the trust roots, but not the host name.
+        case noHostnameVerification
+        /// Verify the chain and that the certificate names the server (the default).
+        case fullVerification
+    }
+
+    /// Where certificates come from.
+    public enum CertificateSource: Sendable, Equatable {
+        /// A PEM file; it may hold a chain, leaf first.
+        case file(String)
+        /// PEM text in memory; `label` names it in error messages.
+        case pem(String, label: String)
+
+        /// A name for messages: the path, or the label.
+        public var label: String {
+            switch self {
+            case let .file(path): return path
+            case let .pem(_, label): return label
+            }
+        }
+    }
+
+    /// Where the private key comes from; PKCS#1, PKCS#8 or encrypted PKCS#8 PEM.
+    public enum PrivateKeySource: Sendable, Equatable {
+        /// A PEM file, with the passphrase if the key is encrypted.
+        case file(String, passphrase: String? = nil)
+        /// PEM text in memory, with the passphrase if the key is encrypted.
+        case pem(String, label: String, passphrase: String? = nil)
+
+        /// A name for messages: the path, or the label.
+        public var label: String {
+            switch self {
+            case let .file(path, _): return path
+            case let .pem(_, label, _): return label
+            }
+        }
+
+        /// The passphrase, if one was given.
+        public var passphrase: String? {
+            switch self {
+            case let .file(_, passphrase), let .pem(_, _, passphrase): return passphrase
+            }
+        }
+    }
+
+    /// Which certificate authorities a client trusts.
+    public enum TrustRoots: Sendable, Equatable {
+        /// The operating system's store (on Debian `/etc/ssl/certs/ca-certificates.crt`).
+        case system
+        /// The certificates in a PEM file (a CA, or a self-signed server certificate).
+        case file(String)
+        /// Certificates as PEM text.
+        case pem(String, label: String)
+    }
+
+    /// Client or server.
+    public var role: Role
+    /// The TLS versions (or raw priority string) to enable. Default: TLS 1.2–1.3, AEAD, forward secret.
+    public var versions: TLSVersionPolicy = .secureDefault
+    /// The certificate chain this side presents (required for a server).
+    public var certificateChain: CertificateSource?
+    /// The private key of the first certificate in ``certificateChain``.
+    public var privateKey: PrivateKeySource?
+    /// The certificate authorities a client trusts. Default: the system store.
+    public var trustRoots: TrustRoots = .system
+    /// How a client verifies the server. Default: ``CertificateVerification/fullVerification``.
+    public var certificateVerification: CertificateVerification = .fullVerification
+    /// The name a client sends as SNI (not for IP addresses) and checks the certificate against.
+    /// Nil: the host connected to.
+    public var serverName: String?
+    /// How long a handshake may take, in seconds. Default 10.
+    public var handshakeTimeout: Double = 10
+    /// How long a read may wait for the peer, in seconds. Default 10.
+    public var readTimeout: Double = 10
+
+    /// Creates a configuration for `role` with every other field at its default.
+    public init(role: Role) {
+        self.role = role
+    }
+
+    /// A client configuration: secure versions, system trust roots, full verification.
+    public static func makeClientConfiguration() -> TLSConfiguration {
+        TLSConfiguration(role: .client)
+    }
+
+    /// A server configuration presenting `certificateChain` with `privateKey`.
+    public static func makeServerConfiguration(
+        certificateChain: CertificateSource, privateKey: PrivateKeySource
+    ) -> TLSConfiguration {
+        var configuration = TLSConfiguration(role: .server)
+        configuration.certificateChain = certificateChain
+        configuration.privateKey = privateKey
+        return configuration
+    }
+
+    /// Checks what can be checked without a TLS library: a server has a certificate and a key,
+    /// timeouts are positive, and a raw priority string is not empty.
+    ///
+    /// - Throws: ``TLSError/invalidConfiguration(_:)``.
+    public func validate() throws(TLSError) {
+        if role == .server && (certificateChain == nil || privateKey == nil) {
+            throw .invalidConfiguration("a server needs a certificate chain and a private key")
+        }
+        if (certificateChain == nil) != (privateKey == nil) {
+            throw .invalidConfiguration("a certificate chain and a private key go together: give both or neither")
+        }
+        guard handshakeTimeout > 0, readTimeout > 0, handshakeTimeout.isFinite, readTimeout.isFinite else {
+            throw .invalidConfiguration("timeouts must be positive numbers of seconds")
+        }
+    }
+}

@@ -1,0 +1,167 @@
+/// Every failure this package reports: what went wrong in a sentence, plus the TLS library's
+/// own error name and text where the library was the one to say no.
+public enum TLSError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A version name that is not in the version table.
+    case unknownVersion(String)
+    /// A range whose minimum is above its maximum.
+    case invalidVersionRange(minimum: TLSVersion, maximum: TLSVersion)
+    /// Options that cannot be used together.
+    case conflictingOptions(String)
+    /// A priority string the library rejected; `token` is where it stopped reading.
+    case invalidPriority(priority: String, token: String, reason: String, library: BackendError?)
+    /// A certificate file that is missing, unreadable, not PEM or holds no certificate.
+    case certificateFile(path: String, reason: String, library: BackendError?)
+    /// A private-key file that is missing, unreadable, not PEM or holds no key.
+    case privateKeyFile(path: String, reason: String, library: BackendError?)
+    /// A private key that does not belong to the certificate.
+    case keyMismatch(certificatePath: String, keyPath: String, library: BackendError?)
+    /// An encrypted private key whose passphrase is wrong or missing.
+    case wrongPassphrase(keyPath: String, library: BackendError?)
+    /// A trust store (CA file or the system store) that could not be used.
+    case trustStore(source: String, reason: String, library: BackendError?)
+    /// A configuration that lacks what its role needs (e.g. a server without a certificate).
+    case invalidConfiguration(String)
+    /// Client and server have no TLS version in common; `detail` says which each side offered.
+    case noCommonVersion(detail: String, library: BackendError?, alert: TLSAlert?)
+    /// The handshake failed for another reason; `alert` is the alert received, if any.
+    case handshakeFailed(reason: String, library: BackendError?, alert: TLSAlert?)
+    /// The peer's certificate was not accepted.
+    case verificationFailed(CertificateVerificationFailure)
+    /// The peer ended the connection with a fatal alert after the handshake.
+    case alertReceived(TLSAlert, library: BackendError?)
+    /// The peer did not answer within the time allowed.
+    case timedOut(stage: TLSStage, seconds: Double)
+    /// The peer closed the TCP connection during the handshake (not a TLS peer, or it gave up).
+    case closedDuringHandshake(library: BackendError?)
+    /// The peer closed the connection without close_notify while data was expected.
+    case prematureClose(library: BackendError?)
+    /// A malformed or unexpected record after the handshake.
+    case protocolError(reason: String, library: BackendError?)
+    /// Nothing listens on the address.
+    case connectionRefused(host: String, port: Int)
+    /// The host name does not resolve.
+    case hostNotFound(host: String, reason: String)
+    /// The address and port are taken by another socket.
+    case addressInUse(host: String, port: Int)
+    /// Any other socket call failure, with its errno text.
+    case socket(operation: String, errno: Int32, message: String)
+    /// Creating a certificate or key failed.
+    case certificateGeneration(reason: String, library: BackendError?)
+    /// An operation was used in the wrong state (e.g. reading before the handshake).
+    case invalidState(String)
+
+    /// The library error behind this failure, if the TLS library reported one.
+    public var libraryError: BackendError? {
+        switch self {
+        case let .invalidPriority(_, _, _, library), let .certificateFile(_, _, library),
+             let .privateKeyFile(_, _, library), let .keyMismatch(_, _, library),
+             let .wrongPassphrase(_, library), let .trustStore(_, _, library),
+             let .noCommonVersion(_, library, _), let .handshakeFailed(_, library, _),
+             let .alertReceived(_, library), let .closedDuringHandshake(library),
+             let .prematureClose(library), let .protocolError(_, library),
+             let .certificateGeneration(_, library):
+            return library
+        default:
+            return nil
+        }
+    }
+
+    /// A stable identifier of the kind of failure, for scripts (e.g. `verification-failed`).
+    public var kind: String {
+        switch self {
+        case .unknownVersion: return "unknown-version"
+        case .invalidVersionRange: return "invalid-version-range"
+        case .conflictingOptions: return "conflicting-options"
+        case .invalidPriority: return "invalid-priority"
+        case .certificateFile: return "certificate-file"
+        case .privateKeyFile: return "private-key-file"
+        case .keyMismatch: return "key-mismatch"
+        case .wrongPassphrase: return "wrong-passphrase"
+        case .trustStore: return "trust-store"
+        case .invalidConfiguration: return "invalid-configuration"
+        case .noCommonVersion: return "no-common-version"
+        case .handshakeFailed: return "handshake-failed"
+        case .verificationFailed: return "verification-failed"
+        case .alertReceived: return "alert-received"
+        case .timedOut: return "timed-out"
+        case .closedDuringHandshake: return "closed-during-handshake"
+        case .prematureClose: return "premature-close"
+        case .protocolError: return "protocol-error"
+        case .connectionRefused: return "connection-refused"
+        case .hostNotFound: return "host-not-found"
+        case .addressInUse: return "address-in-use"
+        case .socket: return "socket"
+        case .certificateGeneration: return "certificate-generation"
+        case .invalidState: return "invalid-state"
+        }
+    }
+
+    /// One sentence saying what failed, ending with the library's error name where there is one.
+    public var description: String {
+        let sentence: String
+        switch self {
+        case let .unknownVersion(name):
+            let known = TLSVersion.allCases.map(\.name).joined(separator: ", ")
+            sentence = "unknown TLS version '\(name)' (known: \(known))"
+        case let .invalidVersionRange(minimum, maximum):
+            sentence = "invalid version range: minimum \(minimum.name) is above maximum \(maximum.name)"
+        case let .conflictingOptions(text):
+            sentence = "conflicting options: \(text)"
+        case let .invalidPriority(priority, token, reason, _):
+            sentence = token.isEmpty
+                ? "invalid priority string '\(priority)': \(reason)"
+                : "invalid priority string '\(priority)': \(reason) at '\(token)'"
+        case let .certificateFile(path, reason, _):
+            sentence = "certificate \(path): \(reason)"
+        case let .privateKeyFile(path, reason, _):
+            sentence = "private key \(path): \(reason)"
+        case let .keyMismatch(certificatePath, keyPath, _):
+            sentence = "private key \(keyPath) does not match certificate \(certificatePath)"
+        case let .wrongPassphrase(keyPath, _):
+            sentence = "private key \(keyPath) is encrypted and the passphrase is wrong or missing"
+        case let .trustStore(source, reason, _):
+            sentence = "trust store \(source): \(reason)"
+        case let .invalidConfiguration(text):
+            sentence = "invalid configuration: \(text)"
+        case let .noCommonVersion(detail, _, _):
+            sentence = "no common TLS version: \(detail)"
+        case let .handshakeFailed(reason, _, _):
+            sentence = "handshake failed: \(reason)"
+        case let .verificationFailed(failure):
+            sentence = failure.description
+        case let .alertReceived(alert, _):
+            sentence = "the peer sent a fatal alert: \(alert)"
+        case let .timedOut(stage, seconds):
+            sentence = "timed out after \(Self.format(seconds)) s waiting for the peer (\(stage))"
+        case .closedDuringHandshake:
+            sentence = "the peer closed the connection during the handshake (not a TLS server, or it rejected this client)"
+        case .prematureClose:
+            sentence = "the peer closed the connection without close_notify"
+        case let .protocolError(reason, _):
+            sentence = "TLS protocol error: \(reason)"
+        case let .connectionRefused(host, port):
+            sentence = "connection refused by \(Self.hostPort(host, port)): is the server running?"
+        case let .hostNotFound(host, reason):
+            sentence = "cannot resolve host '\(host)': \(reason)"
+        case let .addressInUse(host, port):
+            sentence = "address \(Self.hostPort(host, port)) is already in use"
+        case let .socket(operation, errno, message):
+            sentence = "\(operation) failed: \(message) (errno \(errno))"
+        case let .certificateGeneration(reason, _):
+            sentence = "certificate generation failed: \(reason)"
+        case let .invalidState(text):
+            sentence = text
+        }
+        if let library = libraryError { return "\(sentence) [\(library.name)]" }
+        return sentence
+    }
+
+    /// `host:port`, with brackets around IPv6 addresses.
+    public static func hostPort(_ host: String, _ port: Int) -> String {
+        host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+    }
+
+    private static func format(_ seconds: Double) -> String {
+        seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
+    }
+}

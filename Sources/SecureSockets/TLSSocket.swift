@@ -1,0 +1,181 @@
+/// A blocking TLS connection over a TCP socket, comparable to Python's `ssl.wrap_socket`:
+/// connect (or accept), handshake, read and write plaintext, close with close_notify.
+/// Every wait has the configuration's deadline. Not thread-safe.
+public final class TLSSocket {
+    /// The TCP transport.
+    public let transport: TCPSocket
+    /// The TLS session driven over it.
+    public let session: any TLSSession
+    /// The configuration in force (timeouts, role).
+    public let configuration: TLSConfiguration
+    /// True once the peer's close_notify or end of stream was seen.
+    public private(set) var peerClosed = false
+    /// True when the peer ended the stream without close_notify.
+    public private(set) var peerClosedWithoutCloseNotify = false
+
+    /// Wraps a connected TCP socket; call ``handshake()`` next.
+    public init(transport: TCPSocket, context: any TLSContext, peerName: String?) throws(TLSError) {
+        self.transport = transport
+        self.configuration = context.configuration
+        self.session = try context.makeSession(peerName: peerName)
+    }
+
+    /// Connects to `host:port` and completes the handshake, verifying the server as configured.
+    ///
+    /// - Throws: ``TLSError`` for refused connections, timeouts, version mismatches and
+    ///   verification failures, each in words.
+    public static func connect(host: String, port: Int, context: any TLSContext) throws(TLSError) -> TLSSocket {
+        let transport = try TCPSocket.connect(host: host, port: port, timeout: context.configuration.handshakeTimeout)
+        let socket = try TLSSocket(transport: transport, context: context, peerName: host)
+        try socket.handshake()
+        return socket
+    }
+
+    /// The address of the other end.
+    public var peer: Endpoint { transport.peer }
+
+    /// What the handshake negotiated; nil before it completes.
+    public var info: SessionInfo? { session.info }
+
+    /// Runs the handshake to completion within the handshake timeout. On failure, the alert that
+    /// explains it is sent to the peer before the error is thrown.
+    public func handshake() throws(TLSError) {
+        let deadline = Deadline(seconds: configuration.handshakeTimeout)
+        while true {
+            let progress: TLSProgress
+            do {
+                progress = try session.handshake()
+            } catch {
+                try? flush()
+                throw error
+            }
+            try flush()
+            if progress == .complete { return }
+            try receive(until: deadline, stage: .handshake)
+        }
+    }
+
+    /// Encrypts and sends `bytes`.
+    public func write(_ bytes: [UInt8]) throws(TLSError) {
+        try session.write(bytes)
+        try flush()
+    }
+
+    /// Encrypts and sends the UTF-8 bytes of `text`.
+    public func write(_ text: String) throws(TLSError) {
+        try write(Array(text.utf8))
+    }
+
+    /// Reads the next decrypted bytes, waiting up to the read timeout. Nil once the peer closed
+    /// (with close_notify, or without it: see ``peerClosedWithoutCloseNotify``).
+    public func read(maximum: Int = 16 * 1024) throws(TLSError) -> [UInt8]? {
+        let deadline = Deadline(seconds: configuration.readTimeout)
+        while true {
+            switch try readOnce(maximum: maximum) {
+            case let .data(bytes): return bytes
+            case .closed: return nil
+            case .needsInput: try receive(until: deadline, stage: .read)
+            }
+        }
+    }
+
+    /// Reads one message (the demo's greeting) up to `limit` bytes, waiting up to the read timeout
+    /// for its start, and collects records that are already buffered or arriving (1/n−1 splitting),
+    /// so the message is whole.
+    ///
+    /// - Returns: the message; empty only if the peer closed without sending anything.
+    public func readMessage(limit: Int = 1024) throws(TLSError) -> [UInt8] {
+        var message = MessageAssembler(limit: limit)
+        let deadline = Deadline(seconds: configuration.readTimeout)
+        var graceUsed = false
+        while !peerClosed {
+            switch try readOnce(maximum: max(1, limit - message.bytes.count)) {
+            case let .data(bytes):
+                message.append(bytes)
+                continue
+            case .closed:
+                continue
+            case .needsInput:
+                break
+            }
+            var arriving = session.bufferedNetworkInput > 0 || session.pendingPlaintext > 0
+            if !arriving && !message.bytes.isEmpty { arriving = try transport.waitReadable(seconds: 0) }
+            switch message.decide(moreIsComing: arriving) {
+            case .complete:
+                return message.bytes
+            case .needMore:
+                try receive(until: deadline, stage: .read)
+            case .waitForSplitRecord:
+                if graceUsed { return message.bytes }
+                let more = try transport.waitReadable(seconds: MessageAssembler.splitRecordGrace)
+                if !more { return message.bytes }
+                graceUsed = true
+                try receive(until: deadline, stage: .read)
+            }
+        }
+        return message.bytes
+    }
+
+    /// Sends close_notify (if the handshake completed), shuts the write side, then closes.
+    public func close() {
+        try? session.close()
+        try? flush()
+        transport.shutdownWrite()
+        transport.close()
+    }
+
+    /// One session read, turning the peer's close into state. A close without close_notify after
+    /// data is reported through ``peerClosedWithoutCloseNotify``, not thrown.
+    private func readOnce(maximum: Int) throws(TLSError) -> TLSReadResult {
+        do {
+            let result = try session.read(maximum: maximum)
+            try? flush()
+            if result == .closed { peerClosed = true }
+            return result
+        } catch {
+            try? flush()
+            if case .prematureClose = error {
+                peerClosed = true
+                peerClosedWithoutCloseNotify = true
+                return .closed
+            }
+            throw error
+        }
+    }
+
+    /// Sends what the session has queued.
+    private func flush() throws(TLSError) {
+        let output = session.takeNetworkOutput()
+        if !output.isEmpty { try transport.write(output) }
+    }
+
+    /// Waits for bytes until `deadline`, feeding them (or end of stream) to the session.
+    private func receive(until deadline: Deadline, stage: TLSStage) throws(TLSError) {
+        guard try transport.waitReadable(seconds: deadline.remaining) else {
+            throw .timedOut(stage: stage, seconds: deadline.total)
+        }
+        if let bytes = try transport.read(maximum: 64 * 1024) {
+            session.receiveFromNetwork(bytes)
+        } else {
+            session.receiveEndOfInput()
+        }
+    }
+}
+
+/// A point in time some seconds from now, on the monotonic clock.
+struct Deadline {
+    let total: Double
+    let end: ContinuousClock.Instant
+
+    init(seconds: Double) {
+        total = seconds
+        end = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+    }
+
+    /// Seconds left (0 when past).
+    var remaining: Double {
+        let left = ContinuousClock.now.duration(to: end)
+        let seconds = Double(left.components.seconds) + Double(left.components.attoseconds) / 1e18
+        return max(0, seconds)
+    }
+}
