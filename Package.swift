@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .library(name: "SecureSockets", targets: ["SecureSockets"]),
         .library(name: "GnuTLSBackend", targets: ["GnuTLSBackend"]),
+        .library(name: "SecureSocketsNIO", targets: ["SecureSocketsNIO"]),
         .executable(name: "tlshello", targets: ["tlshello"]),
     ],
     dependencies: [
@@ -23,15 +24,22 @@ let package = Package(
         .target(name: "SecureSockets"),
         // The only code that calls GnuTLS.
         .target(name: "GnuTLSBackend", dependencies: ["CGnuTLS", "SecureSockets"]),
+        // A SwiftNIO channel handler driving any backend's sans-I/O session.
+        .target(
+            name: "SecureSocketsNIO",
+            dependencies: ["SecureSockets", .product(name: "NIOCore", package: "swift-nio")]
+        ),
         // The command-line front end.
         .executableTarget(
             name: "tlshello",
             dependencies: [
                 "SecureSockets",
                 "GnuTLSBackend",
+                "SecureSocketsNIO",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         .testTarget(

@@ -90,6 +90,13 @@ public struct GeneratedCertificate: Sendable, Equatable {
     /// The certificate's subject, issuer, validity, names and fingerprint, read back from the PEM.
     public let info: CertificateInfo
 
+    /// A certificate and key pair from its parts (e.g. with the key replaced by its encrypted form).
+    public init(certificatePEM: String, privateKeyPEM: String, info: CertificateInfo) {
+        self.certificatePEM = certificatePEM
+        self.privateKeyPEM = privateKeyPEM
+        self.info = info
+    }
+
     /// The private key as PKCS#8 PEM encrypted with `passphrase` (PBES2, AES-256-CBC):
     /// `-----BEGIN ENCRYPTED PRIVATE KEY-----`.
     public func privateKeyPEM(encryptedWith passphrase: String) throws(TLSError) -> String {
@@ -118,7 +125,7 @@ public struct GeneratedCertificate: Sendable, Equatable {
         }
     }
 
-    /// Writes the certificate PEM to `certificatePath` (mode 0644) and the unencrypted key PEM to
+    /// Writes the certificate PEM to `certificatePath` (mode 0644) and the key PEM (``privateKeyPEM``) to
     /// `keyPath` (mode 0600).
     ///
     /// Each file is written to a temporary file in the same directory and then moved into place, so

@@ -25,6 +25,9 @@ public struct ClientHelloSummary: Sendable, Equatable {
     public var cipherSuiteCount = 0
     /// The server name (SNI) the client asked for.
     public var serverName: String?
+    /// True when the client sent supported_versions (TLS 1.3 style): ``offeredVersions`` is exact.
+    /// Otherwise the client offered its legacy_version "or lower".
+    public var listsVersions = false
 
     /// Reads the start of a connection. Returns nil while too few bytes arrived to tell.
     public static func parse(_ bytes: some Collection<UInt8>) -> ClientHelloSummary? {
@@ -65,6 +68,7 @@ public struct ClientHelloSummary: Sendable, Equatable {
                 var versions = Reader(bytes: list)
                 summary.offeredVersions = []
                 summary.otherVersions = []
+                summary.listsVersions = true
                 while let wire = versions.u16() { summary.record(wireVersion: wire) }
             default:
                 break
@@ -75,6 +79,12 @@ public struct ClientHelloSummary: Sendable, Equatable {
 
     /// The offered versions in words, e.g. `TLS1.3, TLS1.2` or `SSL/TLS 0x0300`.
     public var offeredText: String {
+        if !listsVersions {
+            if let highest = offeredVersions.first {
+                return highest == .tlsv1_0 ? "TLS1.0" : "\(highest.displayName) or lower"
+            }
+            return otherVersions.first ?? "no version"
+        }
         let names = offeredVersions.map(\.displayName) + otherVersions
         return names.isEmpty ? "no version" : names.joined(separator: ", ")
     }

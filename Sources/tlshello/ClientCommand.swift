@@ -1,0 +1,118 @@
+import ArgumentParser
+import GnuTLSBackend
+import SecureSockets
+
+/// `tlshello client`: the demo's client, verifying the server by default.
+struct ClientCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "client",
+        abstract: "Connect, send the greeting, print the reply.",
+        discussion: """
+        The server's certificate is verified against --cafile (or the system store) and HOST
+        (or --server-name). --insecure accepts any certificate, as the demo's CERT_NONE did.
+
+        Example: tlshello client 127.0.0.1 --cafile certs/diegoUcamCert.pem
+        """
+    )
+
+    @Argument(help: "The server's host name or IP address.")
+    var host: String
+
+    @Option(help: "The server's port.")
+    var port: Int = 8801
+
+    @Option(help: ArgumentHelp("PEM file of the CA (or self-signed certificate) to trust instead of the system store.", valueName: "pem"))
+    var cafile: String?
+
+    @Flag(help: "Do not verify the server's certificate (the demo's CERT_NONE). Prints a warning.")
+    var insecure = false
+
+    @Option(name: .customLong("server-name"), help: ArgumentHelp(
+        "Name to send as SNI and to check the certificate against (default: HOST).", valueName: "name"))
+    var serverName: String?
+
+    @OptionGroup var versions: VersionOptions
+
+    @Option(help: "The greeting to send.")
+    var message = "Hola soy tu cliente"
+
+    @Option(help: ArgumentHelp("Seconds allowed for connecting plus the handshake, and for the reply.", valueName: "seconds"))
+    var timeout: Double = 10
+
+    @Flag(help: "Print one JSON object for the exchange instead of the numbered steps.")
+    var json = false
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard timeout > 0 && timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") }
+        if insecure && cafile != nil { throw ValidationError("--insecure and --cafile contradict each other: pick one") }
+    }
+
+    func run() throws {
+        do {
+            try exchange()
+        } catch {
+            if json { Console.json(ErrorReport(error, peer: TLSError.hostPort(host, port))) }
+            Console.err("tlshello client: \(error)")
+            throw ExitCode(exitStatus(for: error))
+        }
+    }
+
+    private func exchange() throws(TLSError) {
+        let policy = try versions.policy()
+        Console.warnDeprecated(policy)
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.versions = policy
+        configuration.serverName = serverName
+        configuration.handshakeTimeout = timeout
+        configuration.readTimeout = timeout
+        if let cafile { configuration.trustRoots = .file(cafile) }
+        if insecure {
+            configuration.certificateVerification = .none
+            Console.warn("--insecure: the server's certificate is NOT verified; anyone in the path can read and change this exchange")
+        }
+        let context = try GnuTLS().makeContext(configuration: configuration)
+
+        let socket = try TLSSocket.connect(host: host, port: port, context: context)
+        defer { socket.close() }
+        guard let info = socket.info else { throw .invalidState("handshake finished without a report") }
+        if !json {
+            Console.out("1. connected to \(socket.peer): \(info.protocolName), \(info.cipherSuite)")
+            if let certificate = info.peerCertificates.first {
+                Console.out("   server certificate: \(certificate.subject), valid until \(certificate.notAfter.utcDay), SHA-256 \(certificate.sha256Fingerprint)")
+            }
+            Console.out("   \(info.verification)")
+        }
+        try socket.write(message)
+        if !json { Console.out("2. message sent: \(message)") }
+        let reply = try socket.readMessage(limit: 1024)
+        let replyText = String(decoding: reply, as: UTF8.self)
+        if !json { Console.out("3. reply received: \(replyText)") }
+        let closeNote: String
+        if socket.peerClosedWithoutCloseNotify {
+            closeNote = "the server closed without close_notify (as the demo's Python server does)"
+        } else if socket.peerClosed {
+            closeNote = "close_notify received"
+        } else {
+            closeNote = "close_notify sent"
+        }
+        if json {
+            Console.json(ExchangeReport(role: "client", peer: socket.peer.description, negotiated: info,
+                                        sent: message, received: replyText, closing: closeNote))
+        } else {
+            Console.out("4. disconnected from the server (\(closeNote))")
+        }
+    }
+}
+
+/// The JSON object printed for one exchange, by the client and the server alike.
+struct ExchangeReport: Encodable {
+    let event = "exchange"
+    let role: String
+    let peer: String
+    let negotiated: SessionInfo
+    let sent: String
+    let received: String
+    let closing: String
+    var connection: Int? = nil
+}

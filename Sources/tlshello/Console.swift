@@ -1,0 +1,78 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import SecureSockets
+
+/// Line-oriented output shared by the commands: human lines on stdout, warnings and errors on
+/// stderr, JSON objects one per line. Each line is written with one `write` call, so lines from
+/// concurrent connections never interleave.
+enum Console {
+    /// Writes one line to standard output.
+    static func out(_ line: String) { write(line + "\n", to: STDOUT_FILENO) }
+
+    /// Writes one line to standard error.
+    static func err(_ line: String) { write(line + "\n", to: STDERR_FILENO) }
+
+    /// Writes `warning: …` to standard error.
+    static func warn(_ text: String) { err("tlshello: warning: \(text)") }
+
+    /// Writes `value` as one line of compact JSON to standard output.
+    static func json(_ value: some Encodable) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        guard let data = try? encoder.encode(value) else { return }
+        out(String(decoding: data, as: UTF8.self))
+    }
+
+    /// The one-line warning for deprecated versions, if `policy` enables any.
+    static func warnDeprecated(_ policy: TLSVersionPolicy) {
+        let old = policy.deprecatedVersions
+        guard !old.isEmpty else { return }
+        let names = old.map(\.displayName).joined(separator: " and ")
+        warn("\(names) \(old.count == 1 ? "is" : "are") deprecated (RFC 8996) and enabled only because you asked")
+    }
+
+    private static func write(_ text: String, to descriptor: Int32) {
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let count = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress.map { $0 + offset }, $0.count - offset) }
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { return }
+            offset += count
+        }
+    }
+}
+
+/// The JSON shape of a failure, printed with `--json`.
+struct ErrorReport: Encodable {
+    let event = "error"
+    let kind: String
+    let message: String
+    let library: BackendError?
+    let peer: String?
+
+    init(_ error: TLSError, peer: String? = nil) {
+        kind = error.kind
+        message = error.description
+        library = error.libraryError
+        self.peer = peer
+    }
+}
+
+/// Ends the process with a status: 1 for connection and TLS failures, 2 for bad input.
+func exitStatus(for error: TLSError) -> Int32 {
+    switch error {
+    case .unknownVersion, .invalidVersionRange, .conflictingOptions, .invalidPriority, .certificateFile,
+         .privateKeyFile, .keyMismatch, .wrongPassphrase, .trustStore, .invalidConfiguration, .certificateGeneration:
+        return 2
+    default:
+        return 1
+    }
+}

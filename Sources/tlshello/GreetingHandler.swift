@@ -1,0 +1,125 @@
+import NIOCore
+import SecureSockets
+import SecureSocketsNIO
+
+/// The demo's server side of one connection, above ``TLSSessionHandler``: read the greeting
+/// (whole, up to the limit), print it, answer, close. Every failure costs one log line.
+final class GreetingHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let settings: GreetingServer.Settings
+    private let log: ServerLog
+    private let connection: Int
+    private var peer = "?"
+    private var message: MessageAssembler
+    private var info: SessionInfo?
+    private var messageTimer: Scheduled<Void>?
+    private var graceTimer: Scheduled<Void>?
+    private var replied = false
+    private var failed = false
+
+    init(settings: GreetingServer.Settings, log: ServerLog, connection: Int) {
+        self.settings = settings
+        self.log = log
+        self.connection = connection
+        self.message = MessageAssembler(limit: settings.messageLimit)
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        peer = context.channel.remoteAddress.map(Self.describe) ?? "?"
+        log.step(connection, peer, "1. client connected")
+        context.fireChannelActive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let completed = event as? TLSHandshakeCompleted {
+            info = completed.info
+            log.step(connection, peer, "2. handshake done: \(completed.info.protocolName), \(completed.info.cipherSuite)"
+                     + (completed.info.serverName.map { ", SNI \($0)" } ?? ""))
+            let seconds = settings.messageTimeout
+            messageTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(seconds * 1000))) {
+                self.give(up: context, reason: TLSError.timedOut(stage: .read, seconds: seconds).description)
+            }
+            return
+        }
+        if let event = event as? ChannelEvent, event == .inputClosed {
+            if message.bytes.isEmpty {
+                give(up: context, reason: "the client closed without sending a message")
+            } else {
+                reply(context: context)
+            }
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !replied else { return }
+        let buffer = unwrapInboundIn(data)
+        message.append(buffer.readableBytesView)
+        if message.isFull { reply(context: context) }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        guard !replied else { return }
+        switch message.decide(moreIsComing: false) {
+        case .complete:
+            reply(context: context)
+        case .waitForSplitRecord:
+            guard graceTimer == nil else { return }
+            let grace = TimeAmount.milliseconds(Int64(MessageAssembler.splitRecordGrace * 1000))
+            graceTimer = context.eventLoop.assumeIsolated().scheduleTask(in: grace) { self.reply(context: context) }
+        case .needMore:
+            break
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        guard !failed else { return }
+        failed = true
+        let text: String
+        if let error = error as? TLSError {
+            text = error.description
+        } else if let error = error as? IOError {
+            text = "connection error: \(error.description)"
+        } else {
+            text = "\(error)"
+        }
+        log.failure(connection, peer, text)
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        messageTimer?.cancel()
+        graceTimer?.cancel()
+        if info != nil || replied { log.step(connection, peer, "4. client disconnected") }
+        context.fireChannelInactive()
+    }
+
+    private func reply(context: ChannelHandlerContext) {
+        guard !replied, !failed else { return }
+        replied = true
+        messageTimer?.cancel()
+        graceTimer?.cancel()
+        let received = message.text
+        let extra = message.discarded > 0 ? " (\(message.discarded) bytes beyond the \(message.limit)-byte limit discarded)" : ""
+        log.step(connection, peer, "3. message received: \(received)\(extra)")
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: settings.reply)), promise: nil)
+        log.step(connection, peer, "   reply sent: \(settings.reply)")
+        if let info { log.exchange(connection, peer, info: info, received: received, sent: settings.reply) }
+        context.close(promise: nil)
+    }
+
+    private func give(up context: ChannelHandlerContext, reason: String) {
+        guard !replied, !failed else { return }
+        failed = true
+        log.failure(connection, peer, reason)
+        context.close(promise: nil)
+    }
+
+    static func describe(_ address: SocketAddress) -> String {
+        guard let ip = address.ipAddress, let port = address.port else { return "\(address)" }
+        return TLSError.hostPort(ip, port)
+    }
+}

@@ -1,0 +1,94 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ArgumentParser
+import GnuTLSBackend
+import SecureSockets
+
+/// `tlshello server`: the demo's server, answering each client's greeting.
+struct ServerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "server",
+        abstract: "Serve the greeting exchange over TLS until SIGINT or SIGTERM.",
+        discussion: """
+        For each client: handshake, read its message (up to 1024 bytes), print it, reply,
+        close_notify, close. Clients are served concurrently; one that fails costs one log line.
+        Once bound, the server prints 'listening on ADDR:PORT' (the real port with --port 0).
+
+        Example: tlshello server --port 0 --tls-version tlsv1.2
+        """
+    )
+
+    @Option(help: ArgumentHelp("Address to listen on (0.0.0.0 or :: for every interface).", valueName: "addr"))
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on; 0 picks a free one.")
+    var port: Int = 8801
+
+    @Option(help: ArgumentHelp("PEM certificate chain, leaf first.", valueName: "pem"))
+    var cert = "certs/diegoUcamCert.pem"
+
+    @Option(help: ArgumentHelp("PEM private key (PKCS#1, PKCS#8 or encrypted PKCS#8).", valueName: "pem"))
+    var key = "certs/diegoUcamKey.pem"
+
+    @Option(help: ArgumentHelp("Passphrase of an encrypted key (or set TLSHELLO_KEY_PASSPHRASE).", valueName: "passphrase"))
+    var passphrase: String?
+
+    @OptionGroup var versions: VersionOptions
+
+    @Option(help: "The reply to each client's message.")
+    var reply = "Hola soy tu servidor...."
+
+    @Option(name: .customLong("handshake-timeout"), help: ArgumentHelp("Seconds a client has to finish the handshake.", valueName: "seconds"))
+    var handshakeTimeout: Double = 10
+
+    @Option(name: .customLong("message-timeout"), help: ArgumentHelp("Seconds a client has to send its message after the handshake.", valueName: "seconds"))
+    var messageTimeout: Double = 10
+
+    @Flag(help: "Print one JSON object per event (listening, exchange, failure) instead of the numbered steps.")
+    var json = false
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        for (name, value) in [("--handshake-timeout", handshakeTimeout), ("--message-timeout", messageTimeout)] {
+            guard value > 0 && value.isFinite else { throw ValidationError("\(name) must be a positive number of seconds") }
+        }
+    }
+
+    func run() throws {
+        let log = ServerLog(json: json)
+        let server: GreetingServer
+        do {
+            let policy = try versions.policy()
+            Console.warnDeprecated(policy)
+            var configuration = TLSConfiguration.makeServerConfiguration(
+                certificateChain: .file(cert),
+                privateKey: .file(key, passphrase: passphrase ?? environmentPassphrase()))
+            configuration.versions = policy
+            configuration.handshakeTimeout = handshakeTimeout
+            let context = try GnuTLS().makeContext(configuration: configuration)
+            for warning in context.warnings { Console.warn(warning) }
+            if let leaf = context.localCertificate {
+                log.notice("certificate read: \(cert) (\(leaf.subject), valid until \(leaf.notAfter.utcDay)), key read: \(key)",
+                           event: "certificate", fields: ["certificate": cert, "key": key, "subject": leaf.subject])
+            }
+            let settings = GreetingServer.Settings(reply: reply, handshakeTimeout: handshakeTimeout, messageTimeout: messageTimeout)
+            server = try GreetingServer(host: host, port: port, context: context, settings: settings, log: log)
+            server.stopOnSignals()
+            log.notice("listening on \(server.localAddress) (\(policy.summary), \(GnuTLS().name))", event: "listening",
+                       fields: ["address": server.localAddress.host, "port": String(server.localAddress.port),
+                                "versions": policy.summary])
+        } catch {
+            if json { Console.json(ErrorReport(error)) }
+            Console.err("tlshello server: \(error)")
+            throw ExitCode(exitStatus(for: error))
+        }
+        server.waitUntilStopped()
+        log.notice("stopped", event: "stopped")
+    }
+
+    private func environmentPassphrase() -> String? {
+        guard let value = getenv("TLSHELLO_KEY_PASSPHRASE") else { return nil }
+        return String(cString: value)
+    }
+}

@@ -1,0 +1,43 @@
+import SecureSockets
+
+/// What the server prints: the demo's numbered steps per connection in plain lines, or one JSON
+/// object per exchange and per failure with `--json`. Failures go to standard error as well in
+/// plain mode (one line each).
+struct ServerLog: Sendable {
+    let json: Bool
+
+    /// One numbered step of a connection (plain mode only).
+    func step(_ connection: Int, _ peer: String, _ text: String) {
+        guard !json else { return }
+        Console.out("[#\(connection) \(peer)] \(text)")
+    }
+
+    /// A connection that failed: one line.
+    func failure(_ connection: Int, _ peer: String, _ reason: String) {
+        if json {
+            struct Failure: Encodable { let event = "failure"; let connection: Int; let peer: String; let reason: String }
+            Console.json(Failure(connection: connection, peer: peer, reason: reason))
+        } else {
+            Console.out("[#\(connection) \(peer)] failed: \(reason)")
+        }
+    }
+
+    /// A completed exchange (JSON mode only).
+    func exchange(_ connection: Int, _ peer: String, info: SessionInfo, received: String, sent: String) {
+        guard json else { return }
+        Console.json(ExchangeReport(role: "server", peer: peer, negotiated: info, sent: sent, received: received,
+                                    closing: "close_notify sent", connection: connection))
+    }
+
+    /// A server-level line (listening, stopping).
+    func notice(_ text: String, event: String, fields: [String: String] = [:]) {
+        if json {
+            var object = fields
+            object["event"] = event
+            object["message"] = text
+            Console.json(object)
+        } else {
+            Console.out(text)
+        }
+    }
+}
