@@ -2,45 +2,47 @@
 # The demo's exchange on loopback: a tlshello server on a free port, a tlshello client against it
 # with verification on (trusting certs/diegoUcamCert.pem), both sides' steps shown, the server
 # stopped afterwards by its PID.
-set -euo pipefail
+set -uo pipefail
 binary=${1:-.build/release/tlshello}
-shift || true
-log=$(mktemp)
-server_pid=
+[ $# -gt 0 ] && shift
+
+coproc SERVER { exec "$binary" server --host 127.0.0.1 --port 0 "$@" 2>&1; }
+server_pid=$SERVER_PID
+exec 3<&"${SERVER[0]}"
 cleanup() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
+  if kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid" 2>/dev/null
+    wait "$server_pid" 2>/dev/null
   fi
-  rm -f "$log"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
 
-"$binary" server --host 127.0.0.1 --port 0 "$@" >"$log" 2>&1 &
-server_pid=$!
-
-# Wait for the readiness line (printed only once the socket listens), 20 s at most.
+echo "== server: tlshello server --host 127.0.0.1 --port 0 =="
 port=
-for _ in $(seq 200); do
-  port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$log")
-  [ -n "$port" ] && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$log"; echo "demo: the server did not start" >&2; exit 1; }
-  read -r -t 0.1 <> <(:) || true
+# The server prints 'listening on ADDR:PORT' only once its socket listens: wait for that line.
+while IFS= read -r -t 20 line <&3; do
+  echo "$line"
+  if [[ $line =~ ^listening\ on\ 127\.0\.0\.1:([0-9]+) ]]; then
+    port=${BASH_REMATCH[1]}
+    break
+  fi
 done
-[ -n "$port" ] || { cat "$log"; echo "demo: no readiness line from the server" >&2; exit 1; }
+if [ -z "$port" ]; then
+  echo "demo: the server did not report that it listens" >&2
+  exit 1
+fi
 
-echo "== server (tlshello server --port 0) =="
-cat "$log"
 echo
-echo "== client (tlshello client 127.0.0.1 --port $port --cafile certs/diegoUcamCert.pem) =="
+echo "== client: tlshello client 127.0.0.1 --port $port --cafile certs/diegoUcamCert.pem =="
 "$binary" client 127.0.0.1 --port "$port" --cafile certs/diegoUcamCert.pem
 status=$?
 
-# The server logs step 4 once the client has gone; stop it and show what it printed.
-kill -TERM "$server_pid"
-wait "$server_pid" || true
-server_pid=
 echo
-echo "== server, after the exchange =="
-tail -n +3 "$log"
+echo "== server, after the exchange (stopped with SIGTERM) =="
+kill -TERM "$server_pid"
+while IFS= read -r -t 20 line <&3; do echo "$line"; done
+wait "$server_pid"
+server_status=$?
+[ $status -eq 0 ] && [ $server_status -eq 0 ] && echo && echo "demo: exchange completed, verification on, server exited 0"
+[ $status -eq 0 ] && exit $server_status
 exit $status
