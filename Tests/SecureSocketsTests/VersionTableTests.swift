@@ -1,0 +1,96 @@
+import GnuTLSBackend
+import SecureSockets
+import Testing
+
+/// The version table, the policies built from command-line options, and their priority strings.
+@Suite struct VersionTableTests {
+    @Test func tableRowsMapToTheirPriorityStrings() {
+        #expect(GnuTLSPriority.pin(.tlsv1_0) == "NORMAL:-VERS-ALL:+VERS-TLS1.0")
+        #expect(GnuTLSPriority.pin(.tlsv1_1) == "NORMAL:-VERS-ALL:+VERS-TLS1.1")
+        #expect(GnuTLSPriority.pin(.tlsv1_2) == "NORMAL:-VERS-ALL:+VERS-TLS1.2")
+        #expect(GnuTLSPriority.pin(.tlsv1_3) == "NORMAL:-VERS-ALL:+VERS-TLS1.3")
+        #expect(TLSVersion.allCases.map(\.name) == ["tlsv1.0", "tlsv1.1", "tlsv1.2", "tlsv1.3"])
+    }
+
+    @Test(arguments: TLSVersion.allCases)
+    func everyRowCompilesAndEnablesExactlyItsVersion(version: TLSVersion) {
+        #expect(GnuTLSPriority.enabledVersions(GnuTLSPriority.pin(version)) == [version.displayName])
+    }
+
+    @Test func rangesListEveryVersionNewestFirst() throws {
+        let policy = try TLSVersionPolicy.from(minimum: "tlsv1.1", maximum: "tlsv1.3")
+        #expect(policy == .range(minimum: .tlsv1_1, maximum: .tlsv1_3))
+        #expect(GnuTLSPriority.string(for: policy) == "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:+VERS-TLS1.1")
+        #expect(GnuTLSPriority.enabledVersions(GnuTLSPriority.string(for: policy)) == ["TLS1.3", "TLS1.2", "TLS1.1"])
+        #expect(policy.deprecatedVersions == [.tlsv1_1])
+    }
+
+    @Test func openEndedRanges() throws {
+        #expect(try TLSVersionPolicy.from(minimum: "tlsv1.0") == .range(minimum: .tlsv1_0, maximum: .tlsv1_3))
+        #expect(try TLSVersionPolicy.from(maximum: "tlsv1.2") == .range(minimum: .tlsv1_2, maximum: .tlsv1_2))
+        #expect(try TLSVersionPolicy.from(maximum: "tlsv1.1") == .range(minimum: .tlsv1_1, maximum: .tlsv1_1))
+    }
+
+    @Test func defaultIsTLS12To13WithAEADAndForwardSecrecyOnly() throws {
+        let policy = try TLSVersionPolicy.from()
+        #expect(policy == .secureDefault)
+        #expect(policy.deprecatedVersions.isEmpty)
+        let text = GnuTLSPriority.string(for: policy)
+        #expect(GnuTLSPriority.enabledVersions(text) == ["TLS1.3", "TLS1.2"])
+        #expect(text.contains("-CIPHER-ALL") && text.contains("-MAC-ALL:+AEAD") && text.contains("-KX-ALL:+ECDHE"))
+    }
+
+    @Test(arguments: ["1.2", "tls1.2", "TLSv1.2", "TLS1.2", "tlsv1.2"])
+    func versionNamesAcceptCommonSpellings(text: String) throws {
+        #expect(try TLSVersion.parse(text) == .tlsv1_2)
+    }
+
+    @Test(arguments: ["tlsv1.4", "sslv3", "", "1.2.3", "tlsv2"])
+    func unknownVersionNamesAreRefusedWithTheName(text: String) {
+        #expect(throws: TLSError.unknownVersion(text)) { try TLSVersion.parse(text) }
+        let message = TLSError.unknownVersion(text).description
+        #expect(message.contains("unknown TLS version '\(text)'"))
+        #expect(message.contains("tlsv1.0, tlsv1.1, tlsv1.2, tlsv1.3"))
+    }
+
+    @Test func invertedRangeIsRefused() {
+        #expect(throws: TLSError.invalidVersionRange(minimum: .tlsv1_3, maximum: .tlsv1_1)) {
+            try TLSVersionPolicy.from(minimum: "tlsv1.3", maximum: "tlsv1.1")
+        }
+    }
+
+    @Test func pinAndRangeOrPriorityConflict() {
+        #expect(throws: TLSError.self) { try TLSVersionPolicy.from(pin: "tlsv1.2", minimum: "tlsv1.1") }
+        #expect(throws: TLSError.self) { try TLSVersionPolicy.from(pin: "tlsv1.2", priority: "NORMAL") }
+    }
+
+    @Test func badPriorityStringNamesTheTokenWhereGnuTLSStopped() {
+        let text = "NORMAL:-VERS-ALL:+VERS-TLS1.2:+BOGUS"
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.versions = .priorityString(text)
+        configuration.certificateVerification = .none
+        do {
+            _ = try GnuTLS().makeContext(configuration: configuration)
+            Issue.record("a bad priority string was accepted")
+        } catch {
+            guard case let .invalidPriority(priority, token, _, library) = error else {
+                Issue.record("unexpected error \(error)")
+                return
+            }
+            #expect(priority == text)
+            #expect(token == "+BOGUS")
+            #expect(library?.name == "GNUTLS_E_INVALID_REQUEST")
+            #expect(error.description.contains("at '+BOGUS'"))
+        }
+    }
+
+    @Test func priorityStringThatEnablesNothingIsExplained() {
+        let result = GnuTLSPriority.isAccepted("NORMAL:-VERS-ALL")
+        guard case let .failure(error) = result else {
+            Issue.record("NORMAL:-VERS-ALL was accepted")
+            return
+        }
+        #expect(error.libraryError?.name == "GNUTLS_E_NO_PRIORITIES_WERE_SET")
+        #expect(error.description.contains("leaves nothing enabled"))
+    }
+}
