@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+
+/// Bad input to the CLI fails before any socket opens, with one clear line and status 2.
+@Suite struct CLIInputTests {
+    @Test func unknownVersion() throws {
+        let result = try tlshello(["server", "--port", "0", "--tls-version", "tlsv1.5"])
+        #expect(result.status == 2)
+        #expect(result.stderr == "tlshello server: unknown TLS version 'tlsv1.5' (known: tlsv1.0, tlsv1.1, tlsv1.2, tlsv1.3)\n")
+        #expect(!result.stdout.contains("listening"))
+    }
+
+    @Test func badPriorityStringNamesTheToken() throws {
+        let result = try tlshello(["client", "127.0.0.1", "--priority", "NORMAL:+VERS-TLS1.9"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("invalid priority string 'NORMAL:+VERS-TLS1.9': GnuTLS does not accept it at '+VERS-TLS1.9' [GNUTLS_E_INVALID_REQUEST]"))
+    }
+
+    @Test func missingCertificate() throws {
+        let result = try tlshello(["server", "--port", "0", "--cert", "/nonexistent.pem"])
+        #expect(result.status == 2)
+        #expect(result.stderr == "tlshello server: certificate /nonexistent.pem: no such file\n")
+    }
+
+    @Test func keyThatDoesNotMatch() throws {
+        let folder = try TemporaryDirectory()
+        let made = try tlshello(["cert", "--cert", folder.file("c.pem"), "--key", folder.file("k.pem"), "--key-type", "ecdsa"])
+        #expect(made.status == 0, "\(made.stderr)")
+        let result = try tlshello(["server", "--port", "0", "--key", folder.file("k.pem")])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("does not match certificate certs/diegoUcamCert.pem [GNUTLS_E_CERTIFICATE_KEY_MISMATCH]"))
+    }
+
+    @Test func encryptedKeyNeedsItsPassphrase() throws {
+        let folder = try TemporaryDirectory()
+        let made = try tlshello(["cert", "--cert", folder.file("c.pem"), "--key", folder.file("k.pem"), "--passphrase", "right"])
+        #expect(made.status == 0, "\(made.stderr)")
+        let wrong = try tlshello(["server", "--port", "0", "--cert", folder.file("c.pem"), "--key", folder.file("k.pem"),
+                                  "--passphrase", "wrong"])
+        #expect(wrong.status == 2)
+        #expect(wrong.stderr.contains("is encrypted and the passphrase is wrong or missing [GNUTLS_E_DECRYPTION_FAILED]"))
+        let server = try ServerUnderTest(["--cert", folder.file("c.pem"), "--key", folder.file("k.pem"), "--passphrase", "right"])
+        let exchange = try server.client(["--cafile", folder.file("c.pem")])
+        #expect(exchange.status == 0, "\(exchange.stderr)")
+    }
+
+    @Test func portInUse() throws {
+        let first = try ServerUnderTest()
+        let second = try tlshello(["server", "--host", "127.0.0.1", "--port", String(first.port)])
+        #expect(second.status == 1)
+        #expect(second.stderr == "tlshello server: address 127.0.0.1:\(first.port) is already in use\n")
+    }
+
+    @Test func conflictingOptions() throws {
+        let result = try tlshello(["client", "127.0.0.1", "--tls-version", "tlsv1.2", "--max-version", "tlsv1.3"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("conflicting options"))
+        let insecure = try tlshello(["client", "127.0.0.1", "--insecure", "--cafile", "x.pem"])
+        #expect(insecure.status == 64)
+        #expect(insecure.stderr.contains("--insecure and --cafile contradict each other"))
+    }
+
+    @Test func certRefusesToOverwriteWithoutForce() throws {
+        let folder = try TemporaryDirectory()
+        let args = ["cert", "--cert", folder.file("c.pem"), "--key", folder.file("k.pem"), "--subject", "CN=test", "--san", "test.invalid"]
+        let first = try tlshello(args)
+        #expect(first.status == 0)
+        #expect(first.stdout.contains("subject:     CN=test"))
+        let attributes = try FileManager.default.attributesOfItem(atPath: folder.file("k.pem"))
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        let before = try String(contentsOfFile: folder.file("c.pem"), encoding: .utf8)
+        let second = try tlshello(args)
+        #expect(second.status == 2)
+        #expect(second.stderr.contains("exists"))
+        #expect(try String(contentsOfFile: folder.file("c.pem"), encoding: .utf8) == before)
+        #expect(try tlshello(args + ["--force"]).status == 0)
+    }
+
+    @Test func versionsTableShowsEveryRow() throws {
+        let result = try tlshello(["versions"])
+        #expect(result.status == 0)
+        for row in ["tlsv1.0   NORMAL:-VERS-ALL:+VERS-TLS1.0", "tlsv1.3   NORMAL:-VERS-ALL:+VERS-TLS1.3"] {
+            #expect(result.stdout.contains(row))
+        }
+        #expect(result.stdout.contains("accepted, enables TLS1.3 TLS1.2"))
+        let json = try tlshello(["versions", "--json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect((object["versions"] as? [Any])?.count == 5)
+    }
+
+    @Test func helpReadsWell() throws {
+        let result = try tlshello(["--help"])
+        #expect(result.status == 0)
+        for command in ["server", "client", "cert", "versions"] { #expect(result.stdout.contains(command)) }
+        let client = try tlshello(["client", "--help"])
+        #expect(client.stdout.contains("--insecure"))
+        #expect(client.stdout.contains("--tls-version"))
+    }
+}
