@@ -42,13 +42,15 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
+        // Helpers shared by the test targets (temporary directories).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "SecureSocketsTests",
-            dependencies: ["SecureSockets", "GnuTLSBackend"]
+            dependencies: ["SecureSockets", "GnuTLSBackend", "TestSupport"]
         ),
         .testTarget(
             name: "tlshelloTests",
-            dependencies: ["tlshello", "SecureSockets", "GnuTLSBackend"]
+            dependencies: ["tlshello", "SecureSockets", "GnuTLSBackend", "TestSupport"]
         ),
     ]
 )

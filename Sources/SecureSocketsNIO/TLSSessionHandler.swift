@@ -47,10 +47,12 @@ public final class TLSSessionHandler: ChannelDuplexHandler {
     /// What the handshake negotiated, once it completed.
     public var info: SessionInfo? { session.info }
 
+    /// Starts the handshake if the channel is already active.
     public func handlerAdded(context: ChannelHandlerContext) {
         if context.channel.isActive { start(context: context) }
     }
 
+    /// Starts the handshake clock (and, for a client, sends the ClientHello).
     public func channelActive(context: ChannelHandlerContext) {
         start(context: context)
         context.fireChannelActive()
@@ -65,17 +67,20 @@ public final class TLSSessionHandler: ChannelDuplexHandler {
         advance(context: context)
     }
 
+    /// Feeds ciphertext to the session and advances the handshake or decrypts records.
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
         buffer.withUnsafeReadableBytes { session.receiveFromNetwork($0) }
         advance(context: context)
     }
 
+    /// Sends what the session queued; passes the burst's end on when no record is half received.
     public func channelReadComplete(context: ChannelHandlerContext) {
         flushOutput(context: context)
         if session.bufferedNetworkInput == 0 && state == .active { context.fireChannelReadComplete() }
     }
 
+    /// Handles the peer's TCP half-close: ends the session's input, finishes a graceful close.
     public func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let event = event as? ChannelEvent, event == .inputClosed {
             session.receiveEndOfInput()
@@ -96,6 +101,7 @@ public final class TLSSessionHandler: ChannelDuplexHandler {
         context.fireUserInboundEventTriggered(event)
     }
 
+    /// Cancels timers; a connection that ends mid-handshake is reported as an error.
     public func channelInactive(context: ChannelHandlerContext) {
         handshakeTimer?.cancel()
         drainTimer?.cancel()
@@ -108,6 +114,7 @@ public final class TLSSessionHandler: ChannelDuplexHandler {
         context.fireChannelInactive()
     }
 
+    /// Passes a transport error on and closes the connection.
     public func errorCaught(context: ChannelHandlerContext, error: Error) {
         // Socket errors (ECONNRESET and the like) end the connection; say so once.
         context.fireErrorCaught(error)
@@ -163,6 +170,7 @@ public final class TLSSessionHandler: ChannelDuplexHandler {
         context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: output)), promise: nil)
     }
 
+    /// Encrypts plaintext from above into records.
     public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let buffer = unwrapOutboundIn(data)
         do {
@@ -175,10 +183,12 @@ public final class TLSSessionHandler: ChannelDuplexHandler {
         context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: output)), promise: promise)
     }
 
+    /// Flushes encrypted records to the socket.
     public func flush(context: ChannelHandlerContext) {
         context.flush()
     }
 
+    /// Closes gracefully: close_notify, half-close, a bounded drain, then close.
     public func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
         guard mode == .all, state == .active else {
             if state != .closed || mode != .all { context.close(mode: mode, promise: promise) } else { promise?.succeed(()) }

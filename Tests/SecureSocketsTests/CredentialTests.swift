@@ -1,13 +1,14 @@
 import Foundation
 import GnuTLSBackend
 import SecureSockets
+import TestSupport
 import Testing
 
 /// Loading certificates and keys: every accepted form, and every bad input with its typed error.
 @Suite struct CredentialTests {
-    let directory: TemporaryFolder
+    let directory: TemporaryDirectory
 
-    init() throws { directory = try TemporaryFolder() }
+    init() throws { directory = try TemporaryDirectory() }
 
     private func serverContext(cert: String, key: String, passphrase: String? = nil) throws(TLSError) -> any TLSContext {
         try GnuTLS().makeContext(configuration: .makeServerConfiguration(
@@ -153,23 +154,4 @@ import Testing
         #expect(context.warnings.count == 1)
         #expect(context.warnings.first?.contains("expired on 2020-09-13") == true)
     }
-}
-
-/// A temporary folder removed with the value.
-final class TemporaryFolder {
-    let path: String
-
-    init() throws {
-        path = NSTemporaryDirectory() + "tlshello-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    func file(_ name: String) -> String { path + "/" + name }
-
-    func write(_ name: String, _ text: String) throws -> String {
-        try text.write(toFile: file(name), atomically: true, encoding: .utf8)
-        return file(name)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Bad input to the CLI fails before any socket opens, with one clear line and status 2.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Paths the end-to-end tests need.
 enum Paths {
@@ -33,26 +34,6 @@ enum Paths {
         }
         return nil
     }
-}
-
-/// A temporary directory removed when the value is released.
-final class TemporaryDirectory {
-    let path: String
-
-    init() throws {
-        path = NSTemporaryDirectory() + "tlshello-test-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    func file(_ name: String) -> String { path + "/" + name }
-
-    func write(_ name: String, _ text: String) throws -> String {
-        let file = file(name)
-        try text.write(toFile: file, atomically: true, encoding: .utf8)
-        return file
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
 }
 
 /// What a finished process left.
