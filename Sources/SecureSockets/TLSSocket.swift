@@ -117,10 +117,21 @@ public final class TLSSocket {
     }
 
     /// Sends close_notify (if the handshake completed), shuts the write side, then closes.
-    public func close() {
+    ///
+    /// - Parameter seconds: how long to wait for the peer's own close (close_notify or end of
+    ///   stream) before closing, so ``peerClosed`` tells whether the peer closed cleanly. 0: do not wait.
+    public func close(waitingForPeer seconds: Double = 0) {
         try? session.close()
         try? flush()
         transport.shutdownWrite()
+        if seconds > 0 && session.isHandshakeComplete {
+            let deadline = Deadline(seconds: seconds)
+            while !peerClosed {
+                guard (try? readOnce(maximum: 16 * 1024)) != nil else { break }
+                if peerClosed { break }
+                guard (try? receive(until: deadline, stage: .close)) != nil else { break }
+            }
+        }
         transport.close()
     }
 

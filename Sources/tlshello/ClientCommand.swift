@@ -88,13 +88,14 @@ struct ClientCommand: ParsableCommand {
         let reply = try socket.readMessage(limit: 1024)
         let replyText = String(decoding: reply, as: UTF8.self)
         if !json { Console.out("3. reply received: \(replyText)") }
+        socket.close(waitingForPeer: 1)
         let closeNote: String
         if socket.peerClosedWithoutCloseNotify {
-            closeNote = "the server closed without close_notify (as the demo's Python server does)"
+            closeNote = "the server closed without close_notify, as the demo's Python server does"
         } else if socket.peerClosed {
-            closeNote = "close_notify received"
+            closeNote = "close_notify sent and received"
         } else {
-            closeNote = "close_notify sent"
+            closeNote = "close_notify sent; the server kept the connection open"
         }
         if json {
             Console.json(ExchangeReport(role: "client", peer: socket.peer.description, negotiated: info,
