@@ -181,12 +181,16 @@ final class GnuTLSSession: TLSSession {
         guard maximum > 0 else { return .needsInput }
         var buffer = [UInt8](repeating: 0, count: min(maximum, 16 * 1024 + 256))
         while true {
+            let before = bufferedNetworkInput
             let count = buffer.withUnsafeMutableBytes { gnutls_record_recv(session, $0.baseAddress, $0.count) }
             if count > 0 { return .data(Array(buffer[0..<count])) }
             if count == 0 { return .closed }
             let code = Int32(count)
             switch code {
             case GNUTLS_E_AGAIN, GNUTLS_E_INTERRUPTED:
+                // GnuTLS returns AGAIN after a post-handshake message (e.g. a TLS 1.3 session ticket)
+                // even when more records are already buffered: go on while it makes progress.
+                if bufferedNetworkInput > 0 && bufferedNetworkInput < before { continue }
                 return .needsInput
             case GNUTLS_E_REHANDSHAKE:
                 // Renegotiation is refused: tell the peer and carry on with the current keys.

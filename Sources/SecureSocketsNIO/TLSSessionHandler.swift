@@ -116,6 +116,11 @@ public final class TLSSessionHandler: ChannelDuplexHandler {
 
     /// Passes a transport error on and closes the connection.
     public func errorCaught(context: ChannelHandlerContext, error: Error) {
+        // While closing gracefully, a reset means the peer is gone: the exchange is over, not failed.
+        if state == .closing {
+            finishClose(context: context)
+            return
+        }
         // Socket errors (ECONNRESET and the like) end the connection; say so once.
         context.fireErrorCaught(error)
         if state != .closed { context.close(mode: .all, promise: nil) }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import NIOCore
 import SecureSockets
 import SecureSocketsNIO
@@ -76,13 +79,15 @@ final class GreetingHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        guard !failed else { return }
+        guard !failed, !replied else { return }
         failed = true
         let text: String
         if let error = error as? TLSError {
             text = error.description
         } else if let error = error as? IOError {
-            text = "connection error: \(error.description)"
+            text = error.errnoCode == ECONNRESET
+                ? "the client reset the connection" + (info == nil ? " during the handshake" : "")
+                : "connection error: \(String(cString: strerror(error.errnoCode)))"
         } else {
             text = "\(error)"
         }

@@ -67,10 +67,24 @@ final class RunningProcess: @unchecked Sendable {
         process.standardOutput = outPipe
         process.standardError = errPipe
         process.standardInput = stdinPipe
-        outPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in self?.collect(handle.availableData, stdout: true) }
-        errPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in self?.collect(handle.availableData, stdout: false) }
+        _ = Self.ignoreSIGPIPE
         try process.run()
+        // One reader thread per pipe, reading until end of file: no output is lost and the end is seen.
+        for (pipe, isStdout) in [(outPipe, true), (errPipe, false)] {
+            let handle = pipe.fileHandleForReading
+            Thread { [weak self] in
+                while true {
+                    let data = handle.availableData
+                    guard let self else { return }
+                    self.collect(data, stdout: isStdout)
+                    if data.isEmpty { return }
+                }
+            }.start()
+        }
     }
+
+    /// Writing to a child that already exited must fail quietly, not end the test process.
+    private static let ignoreSIGPIPE: Void = { signal(SIGPIPE, SIG_IGN) }()
 
     private func collect(_ data: Data, stdout: Bool) {
         condition.lock()
@@ -118,9 +132,10 @@ final class RunningProcess: @unchecked Sendable {
         }
     }
 
-    /// Sends text to the process's standard input.
-    func send(_ text: String) {
-        stdinPipe.fileHandleForWriting.write(Data(text.utf8))
+    /// Sends text to the process's standard input; false if it is gone.
+    @discardableResult
+    func send(_ text: String) -> Bool {
+        (try? stdinPipe.fileHandleForWriting.write(contentsOf: Data(text.utf8))) != nil
     }
 
     /// Closes the process's standard input.
@@ -140,7 +155,7 @@ final class RunningProcess: @unchecked Sendable {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         condition.lock()
-        let outputDeadline = Date().addingTimeInterval(2)
+        let outputDeadline = Date().addingTimeInterval(5)
         while !(outClosed && errClosed) && condition.wait(until: outputDeadline) {}
         condition.unlock()
         return ProcessResult(status: process.terminationStatus, stdout: stdout, stderr: stderr)
