@@ -24,6 +24,19 @@ final class GnuTLSSession: TLSSession {
     private var closed = false
     private(set) var isHandshakeComplete = false
     private(set) var info: SessionInfo?
+    /// The live trace, when a handler is set.
+    private(set) var tracer: HandshakeTracer?
+
+    var traceHandler: ((TLSTraceEvent) -> Void)? {
+        didSet {
+            if let traceHandler {
+                if tracer == nil { HandshakeTracer.install(on: session) }
+                tracer = HandshakeTracer(sink: traceHandler)
+            } else {
+                tracer = nil
+            }
+        }
+    }
 
     init(context: GnuTLSContext, peerName: String?) throws(TLSError) {
         self.context = context
@@ -108,6 +121,7 @@ final class GnuTLSSession: TLSSession {
             guard let start = source.baseAddress else { return }
             buffer.copyMemory(from: start + inboundOffset, byteCount: count)
         }
+        tracer?.received(UnsafeRawBufferPointer(start: buffer, count: count))
         inboundOffset += count
         if inboundOffset == inbound.count {
             inbound.removeAll(keepingCapacity: inbound.capacity <= 64 * 1024)
@@ -117,6 +131,7 @@ final class GnuTLSSession: TLSSession {
     }
 
     private func push(from buffer: UnsafeRawPointer, length: Int) -> Int {
+        tracer?.sent(UnsafeRawBufferPointer(start: buffer, count: length))
         outbound.append(contentsOf: UnsafeRawBufferPointer(start: buffer, count: length))
         return length
     }
@@ -150,6 +165,8 @@ final class GnuTLSSession: TLSSession {
                 isHandshakeComplete = true
                 clientHelloBytes = []
                 info = SessionReport.make(self)
+                tracer?.handshakeComplete = true
+                tracer?.cipher = info?.cipher ?? ""
                 return .complete
             case GNUTLS_E_AGAIN, GNUTLS_E_INTERRUPTED:
                 if endOfInput && bufferedNetworkInput == 0 { throw .closedDuringHandshake(library: .gnutls(code)) }
@@ -164,11 +181,13 @@ final class GnuTLSSession: TLSSession {
 
     /// Sends a fatal alert (for failures the session decides, e.g. a version mismatch).
     func sendAlert(_ description: gnutls_alert_description_t) {
+        tracer?.willSendAlert(Alerts.describe(description, fatal: true))
         _ = gnutls_alert_send(session, GNUTLS_AL_FATAL, description)
     }
 
     /// Sends the alert GnuTLS deems right for `code` (nothing for non-fatal codes).
     func sendAppropriateAlert(for code: Int32) {
+        if let alert = Alerts.appropriate(for: code) { tracer?.willSendAlert(alert) }
         _ = gnutls_alert_send_appropriate(session, code)
     }
 
@@ -183,8 +202,14 @@ final class GnuTLSSession: TLSSession {
         while true {
             let before = bufferedNetworkInput
             let count = buffer.withUnsafeMutableBytes { gnutls_record_recv(session, $0.baseAddress, $0.count) }
-            if count > 0 { return .data(Array(buffer[0..<count])) }
-            if count == 0 { return .closed }
+            if count > 0 {
+                tracer?.didReceive(plaintext: count)
+                return .data(Array(buffer[0..<count]))
+            }
+            if count == 0 {
+                tracer?.didReceiveAlert(Alerts.describe(GNUTLS_A_CLOSE_NOTIFY, fatal: false))
+                return .closed
+            }
             let code = Int32(count)
             switch code {
             case GNUTLS_E_AGAIN, GNUTLS_E_INTERRUPTED:
@@ -194,6 +219,7 @@ final class GnuTLSSession: TLSSession {
                 return .needsInput
             case GNUTLS_E_REHANDSHAKE:
                 // Renegotiation is refused: tell the peer and carry on with the current keys.
+                tracer?.willSendAlert(Alerts.describe(GNUTLS_A_NO_RENEGOTIATION, fatal: false))
                 _ = gnutls_alert_send(session, GNUTLS_AL_WARNING, GNUTLS_A_NO_RENEGOTIATION)
                 continue
             case GNUTLS_E_WARNING_ALERT_RECEIVED:
@@ -201,7 +227,9 @@ final class GnuTLSSession: TLSSession {
             case GNUTLS_E_PREMATURE_TERMINATION, GNUTLS_E_UNEXPECTED_PACKET_LENGTH where endOfInput:
                 throw .prematureClose(library: .gnutls(code))
             case GNUTLS_E_FATAL_ALERT_RECEIVED:
-                throw .alertReceived(Alerts.received(session), library: .gnutls(code))
+                let alert = Alerts.received(session)
+                tracer?.didReceiveAlert(alert)
+                throw .alertReceived(alert, library: .gnutls(code))
             default:
                 sendAppropriateAlert(for: code)
                 let library = BackendError.gnutls(code)
@@ -216,6 +244,7 @@ final class GnuTLSSession: TLSSession {
         var offset = 0
         while offset < bytes.count {
             let chunk = min(bytes.count - offset, 16 * 1024)
+            tracer?.willSend(plaintext: chunk)
             let sent = gnutls_record_send(session, bytes.baseAddress.map { $0 + offset }, chunk)
             if sent < 0 {
                 let code = Int32(sent)
@@ -231,6 +260,7 @@ final class GnuTLSSession: TLSSession {
         guard !closed else { return }
         closed = true
         guard isHandshakeComplete else { return }
+        tracer?.willSendAlert(Alerts.describe(GNUTLS_A_CLOSE_NOTIFY, fatal: false))
         let code = gnutls_bye(session, GNUTLS_SHUT_WR)
         if code < 0 && code != GNUTLS_E_AGAIN && code != GNUTLS_E_INTERRUPTED {
             let library = BackendError.gnutls(code)

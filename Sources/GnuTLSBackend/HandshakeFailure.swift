@@ -11,6 +11,7 @@ enum HandshakeFailure {
         switch code {
         case GNUTLS_E_FATAL_ALERT_RECEIVED:
             let alert = Alerts.received(session.session)
+            session.tracer?.didReceiveAlert(alert)
             if alert.code == UInt8(GNUTLS_A_PROTOCOL_VERSION.rawValue) {
                 return .noCommonVersion(detail: "this side offered \(offered); the peer answered \(alert)",
                                         library: library, alert: alert)

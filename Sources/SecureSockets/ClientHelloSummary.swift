@@ -28,6 +28,10 @@ public struct ClientHelloSummary: Sendable, Equatable {
     /// True when the client sent supported_versions (TLS 1.3 style): ``offeredVersions`` is exact.
     /// Otherwise the client offered its legacy_version "or lower".
     public var listsVersions = false
+    /// The key-exchange groups offered (supported_groups), in the client's order.
+    public var groups: [UInt16] = []
+    /// True when the client signals secure renegotiation (renegotiation_info extension).
+    public var secureRenegotiation = false
 
     /// Reads the start of a connection. Returns nil while too few bytes arrived to tell.
     public static func parse(_ bytes: some Collection<UInt8>) -> ClientHelloSummary? {
@@ -43,10 +47,21 @@ public struct ClientHelloSummary: Sendable, Equatable {
         }
         guard data.count >= 5 else { return nil }
         let recordLength = Int(data[3]) << 8 | Int(data[4])
-        var reader = Reader(bytes: Array(data[5..<min(data.count, 5 + recordLength)]))
-        guard reader.u8() == 0x01, reader.u24() != nil, let legacy = reader.u16() else {
+        var reader = ByteReader(bytes: Array(data[5..<min(data.count, 5 + recordLength)]))
+        guard reader.u8() == 0x01, reader.u24() != nil else {
             return data.count >= 5 + recordLength ? ClientHelloSummary(kind: .unknown) : nil
         }
+        return parseBody(&reader) ?? (data.count >= 5 + recordLength ? ClientHelloSummary(kind: .unknown) : nil)
+    }
+
+    /// Reads a ClientHello message body (after the 4-byte handshake header).
+    public static func parse(body: [UInt8]) -> ClientHelloSummary? {
+        var reader = ByteReader(bytes: body)
+        return parseBody(&reader)
+    }
+
+    private static func parseBody(_ reader: inout ByteReader) -> ClientHelloSummary? {
+        guard let legacy = reader.u16() else { return nil }
         var summary = ClientHelloSummary(kind: .tls)
         summary.record(legacyVersion: legacy)
         guard reader.skip(32), let sessionLength = reader.u8(), reader.skip(Int(sessionLength)),
@@ -54,22 +69,30 @@ public struct ClientHelloSummary: Sendable, Equatable {
         summary.cipherSuiteCount = Int(suitesLength) / 2
         guard reader.skip(Int(suitesLength)), let compressionLength = reader.u8(),
               reader.skip(Int(compressionLength)), let extensionsLength = reader.u16() else { return summary }
-        var extensions = Reader(bytes: reader.take(Int(extensionsLength)) ?? [])
+        var extensions = ByteReader(bytes: reader.take(Int(extensionsLength)) ?? [])
         while let type = extensions.u16(), let length = extensions.u16(), let body = extensions.take(Int(length)) {
-            var field = Reader(bytes: body)
+            var field = ByteReader(bytes: body)
             switch type {
             case 0x0000:
                 _ = field.u16()
                 if field.u8() == 0, let nameLength = field.u16(), let name = field.take(Int(nameLength)) {
                     summary.serverName = String(decoding: name, as: UTF8.self)
                 }
+            case 0x000a:
+                guard let listLength = field.u16(), let list = field.take(Int(listLength)) else { break }
+                var groups = ByteReader(bytes: list)
+                while let group = groups.u16() {
+                    if group & 0x0f0f != 0x0a0a { summary.groups.append(group) }
+                }
             case 0x002b:
                 guard let listLength = field.u8(), let list = field.take(Int(listLength)) else { break }
-                var versions = Reader(bytes: list)
+                var versions = ByteReader(bytes: list)
                 summary.offeredVersions = []
                 summary.otherVersions = []
                 summary.listsVersions = true
                 while let wire = versions.u16() { summary.record(wireVersion: wire) }
+            case 0xff01:
+                summary.secureRenegotiation = true
             default:
                 break
             }
@@ -116,21 +139,4 @@ public struct ClientHelloSummary: Sendable, Equatable {
     }
 
     private init(kind: Kind) { self.kind = kind }
-}
-
-/// A bounds-checked big-endian reader over bytes.
-private struct Reader {
-    let bytes: [UInt8]
-    var offset = 0
-
-    mutating func take(_ count: Int) -> [UInt8]? {
-        guard count >= 0, offset + count <= bytes.count else { return nil }
-        defer { offset += count }
-        return Array(bytes[offset..<offset + count])
-    }
-
-    mutating func skip(_ count: Int) -> Bool { take(count) != nil }
-    mutating func u8() -> UInt8? { take(1)?[0] }
-    mutating func u16() -> UInt16? { take(2).map { UInt16($0[0]) << 8 | UInt16($0[1]) } }
-    mutating func u24() -> Int? { take(3).map { Int($0[0]) << 16 | Int($0[1]) << 8 | Int($0[2]) } }
 }

@@ -34,6 +34,7 @@ final class PlaintextSession: TLSSession {
     private var outbound: [UInt8] = []
     private var ended = false
     private var closed = false
+    var traceHandler: ((TLSTraceEvent) -> Void)?
 
     func receiveFromNetwork(_ bytes: UnsafeRawBufferPointer) { inbound.append(contentsOf: bytes) }
     func receiveEndOfInput() { ended = true }

@@ -94,6 +94,10 @@ public protocol TLSSession: AnyObject {
 
     /// What was negotiated; nil before the handshake completes.
     var info: SessionInfo? { get }
+
+    /// Called with each TLS message as it is sent or received, in wire order (set before the
+    /// handshake starts). Nil: no trace.
+    var traceHandler: ((TLSTraceEvent) -> Void)? { get set }
 }
 
 extension TLSSession {

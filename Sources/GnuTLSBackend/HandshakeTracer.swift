@@ -1,0 +1,228 @@
+import CGnuTLS
+import SecureSockets
+
+/// Builds the live handshake trace of one GnuTLS session, in wire order.
+///
+/// GnuTLS's handshake hook names each handshake message and hands over its body, but it fires for a
+/// whole outgoing flight before any byte is sent, and never for ChangeCipherSpec. So the tracer
+/// queues the hook's outgoing messages and releases them as their records leave (seen in the push
+/// callback), and it watches the records GnuTLS pulls in for ChangeCipherSpec, alerts and
+/// application data. Incoming handshake messages are emitted when GnuTLS has processed them.
+final class HandshakeTracer {
+    private let sink: (TLSTraceEvent) -> Void
+    private var pendingSent: [(type: UInt8, event: TLSTraceEvent)] = []
+    private var outgoing = TLSRecordScanner()
+    private var incoming = TLSRecordScanner()
+    private var outgoingEncrypted = false
+    private var incomingEncrypted = false
+    private var incomingAlertTraced = false
+    private(set) var tls13 = false
+    private var sentPlaintext: [Int] = []
+    private var receivedRecordSizes: [Int] = []
+    private var queuedAlert: (name: String, fatal: Bool)?
+    private var closeNotifyReceived = false
+    var handshakeComplete = false
+    var cipher = ""
+
+    init(sink: @escaping (TLSTraceEvent) -> Void) {
+        self.sink = sink
+    }
+
+    private func emit(_ direction: TLSTraceEvent.Direction, _ message: String, _ details: String) {
+        sink(TLSTraceEvent(direction: direction, message: message, details: details,
+                           explanation: HandshakeFacts.explanation(message, tls13: tls13)))
+    }
+
+    // MARK: Hook
+
+    /// Installs the POST hook for every handshake message.
+    static func install(on session: gnutls_session_t) {
+        gnutls_handshake_set_hook_function(session, cgnutls_handshake_any(), GNUTLS_HOOK_POST) { handle, type, _, incoming, message in
+            guard let handle, let pointer = gnutls_transport_get_ptr(handle) else { return 0 }
+            let owner = Unmanaged<GnuTLSSession>.fromOpaque(pointer).takeUnretainedValue()
+            var body: [UInt8] = []
+            if let message, let data = message.pointee.data {
+                body = Array(UnsafeBufferPointer(start: data, count: Int(message.pointee.size)))
+            }
+            owner.tracer?.handshakeMessage(type: type, incoming: incoming != 0, body: body, session: handle,
+                                           local: owner.context.localCertificate)
+            return 0
+        }
+    }
+
+    func handshakeMessage(type: UInt32, incoming: Bool, body: [UInt8], session: gnutls_session_t, local: CertificateInfo?) {
+        if type == GNUTLS_HANDSHAKE_CHANGE_CIPHER_SPEC.rawValue { return } // traced from the records
+        var name = TLSWire.handshakeName(UInt8(truncatingIfNeeded: type))
+        var wireType = UInt8(truncatingIfNeeded: type)
+        var details = ""
+        switch type {
+        case GNUTLS_HANDSHAKE_CLIENT_HELLO.rawValue:
+            details = HandshakeFacts.clientHello(body: body)
+        case GNUTLS_HANDSHAKE_SERVER_HELLO.rawValue, GNUTLS_HANDSHAKE_HELLO_RETRY_REQUEST.rawValue:
+            wireType = 2
+            guard let hello = HandshakeFacts.serverHello(body: body) else { break }
+            if hello.isHelloRetryRequest || type == GNUTLS_HANDSHAKE_HELLO_RETRY_REQUEST.rawValue {
+                name = "HelloRetryRequest"
+                details = hello.group.map { "asks for a key share in \(TLSWire.groupName($0))" } ?? ""
+                break
+            }
+            tls13 = hello.version == 0x0304
+            var parts = ["TLS" + TLSWire.versionName(hello.version)]
+            parts.append(Self.cipherSuiteName(hello.cipherSuite))
+            if let group = hello.group { parts.append("key share \(TLSWire.groupName(group))") }
+            if hello.secureRenegotiation { parts.append("secure renegotiation") }
+            details = parts.joined(separator: ", ")
+        case GNUTLS_HANDSHAKE_CERTIFICATE_PKT.rawValue:
+            let chain = HandshakeFacts.certificates(body: body, tls13: tls13)
+            if let first = chain.first,
+               let info = first.withUnsafeBytes({ try? certificateInfo(der: $0) }) {
+                details = Self.describe(info) + (chain.count > 1 ? ", +\(chain.count - 1) in chain" : "")
+            } else if chain.isEmpty {
+                details = "empty (no certificate)"
+            } else if let local {
+                details = Self.describe(local)
+            }
+        case GNUTLS_HANDSHAKE_SERVER_KEY_EXCHANGE.rawValue:
+            let tls12 = gnutls_protocol_get_version(session) == GNUTLS_TLS1_2
+            let facts = HandshakeFacts.serverKeyExchange(body: body, tls12: tls12)
+            var parts: [String] = []
+            if let group = facts.group { parts.append("ECDHE \(TLSWire.groupName(group))") }
+            if let scheme = facts.scheme {
+                parts.append("signed \(TLSWire.signatureSchemeName(scheme))")
+            } else if !tls12 {
+                parts.append("signed with MD5+SHA-1 (TLS 1.0/1.1)")
+            }
+            details = parts.joined(separator: ", ")
+        case GNUTLS_HANDSHAKE_CLIENT_KEY_EXCHANGE.rawValue:
+            details = "ephemeral public key, \(max(0, body.count - 1)) bytes"
+        case GNUTLS_HANDSHAKE_CERTIFICATE_VERIFY.rawValue:
+            if let scheme = HandshakeFacts.certificateVerifyScheme(body: body), tls13 || gnutls_protocol_get_version(session) == GNUTLS_TLS1_2 {
+                details = "signed \(TLSWire.signatureSchemeName(scheme))"
+            }
+        case GNUTLS_HANDSHAKE_FINISHED.rawValue:
+            details = "verify_data \(body.count) bytes"
+        case GNUTLS_HANDSHAKE_NEW_SESSION_TICKET.rawValue:
+            if let lifetime = HandshakeFacts.ticketLifetime(body: body) { details = "lifetime \(lifetime) s" }
+        default:
+            break
+        }
+        let event = TLSTraceEvent(direction: incoming ? .received : .sent, message: name, details: details,
+                                  explanation: HandshakeFacts.explanation(name, tls13: tls13))
+        if incoming { sink(event) } else { pendingSent.append((wireType, event)) }
+    }
+
+    /// GnuTLS's name of a cipher suite number, e.g. 0xc030 → `TLS_ECDHE_RSA_AES_256_GCM_SHA384`.
+    static func cipherSuiteName(_ id: UInt16) -> String {
+        var index: Int = 0
+        var bytes: [UInt8] = [0, 0]
+        while true {
+            let name = bytes.withUnsafeMutableBufferPointer { buffer in
+                gnutls_cipher_suite_info(index, buffer.baseAddress, nil, nil, nil, nil)
+            }
+            guard let name else { return TLSWire.hex(id) }
+            if UInt16(bytes[0]) << 8 | UInt16(bytes[1]) == id { return String(cString: name) }
+            index += 1
+        }
+    }
+
+    private static func describe(_ info: CertificateInfo) -> String {
+        let name = info.commonName.map { "CN=\($0)" } ?? info.subject
+        let fingerprint = info.sha256Fingerprint.split(separator: ":").prefix(8).joined(separator: ":")
+        return "\(name) (\(info.publicKey), \(info.signatureAlgorithm)), valid until \(info.notAfter.utcDay), SHA-256 \(fingerprint)…"
+    }
+
+    // MARK: Records
+
+    /// Records leaving (from the push callback), in order.
+    func sent(_ bytes: UnsafeRawBufferPointer) {
+        for record in outgoing.append(bytes) {
+            switch record.type {
+            case TLSWire.ContentType.changeCipherSpec.rawValue:
+                emit(.sent, "ChangeCipherSpec", tls13 ? "(compatibility)" : "")
+                if !tls13 { outgoingEncrypted = true }
+            case TLSWire.ContentType.alert.rawValue where !outgoingEncrypted && record.body.count >= 2:
+                queuedAlert = nil
+                emit(.sent, "Alert", Self.alertText(level: record.body[0], code: record.body[1]))
+            case TLSWire.ContentType.handshake.rawValue where !outgoingEncrypted:
+                var offset = 0
+                while offset + 4 <= record.body.count {
+                    let type = record.body[offset]
+                    let length = Int(record.body[offset + 1]) << 16 | Int(record.body[offset + 2]) << 8 | Int(record.body[offset + 3])
+                    flushPending(upTo: type)
+                    offset += 4 + length
+                }
+            default:
+                // Encrypted: handshake messages queued by the hook, else application data or an alert.
+                if !pendingSent.isEmpty {
+                    flushPending(upTo: nil)
+                } else if !handshakeComplete && queuedAlert == nil {
+                    continue // the rest of an encrypted flight whose messages were listed with its first record
+                } else if let alert = queuedAlert, record.type == TLSWire.ContentType.alert.rawValue || sentPlaintext.isEmpty {
+                    queuedAlert = nil
+                    emit(.sent, "Alert", "\(alert.name) (\(alert.fatal ? "fatal" : "warning"), encrypted)")
+                } else if !sentPlaintext.isEmpty {
+                    let size = sentPlaintext.removeFirst()
+                    emit(.sent, "application data", "\(size) bytes (encrypted as \(record.body.count) bytes: \(cipher))")
+                } else {
+                    emit(.sent, "encrypted record", "\(record.body.count) bytes")
+                }
+            }
+        }
+    }
+
+    /// Emits queued outgoing handshake messages: all of them (`type` nil), or up to and including the
+    /// first of `type`.
+    private func flushPending(upTo type: UInt8?) {
+        while !pendingSent.isEmpty {
+            let next = pendingSent.removeFirst()
+            sink(next.event)
+            if let type, next.type == type { return }
+        }
+    }
+
+    /// Bytes GnuTLS just pulled in, in order.
+    func received(_ bytes: UnsafeRawBufferPointer) {
+        for record in incoming.append(bytes) {
+            switch record.type {
+            case TLSWire.ContentType.changeCipherSpec.rawValue:
+                emit(.received, "ChangeCipherSpec", tls13 ? "(compatibility)" : "")
+                if !tls13 { incomingEncrypted = true }
+            case TLSWire.ContentType.alert.rawValue where !incomingEncrypted && record.body.count >= 2:
+                incomingAlertTraced = true
+                emit(.received, "Alert", Self.alertText(level: record.body[0], code: record.body[1]))
+            case TLSWire.ContentType.applicationData.rawValue where handshakeComplete:
+                receivedRecordSizes.append(record.body.count)
+            default:
+                break
+            }
+        }
+    }
+
+    /// Application data this side encrypts (one record per call of `gnutls_record_send`).
+    func willSend(plaintext count: Int) { sentPlaintext.append(count) }
+
+    /// Application data decrypted from the peer.
+    func didReceive(plaintext count: Int) {
+        let size = receivedRecordSizes.isEmpty ? nil : receivedRecordSizes.removeFirst()
+        emit(.received, "application data", "\(count) bytes" + (size.map { " (encrypted as \($0) bytes: \(cipher))" } ?? ""))
+    }
+
+    /// An alert this side is about to send (its record may be encrypted).
+    func willSendAlert(_ alert: TLSAlert) {
+        queuedAlert = (TLSWire.alertName(alert.code), alert.isFatal)
+    }
+
+    /// An alert GnuTLS reported receiving (traced here when its record was encrypted).
+    func didReceiveAlert(_ alert: TLSAlert) {
+        if incomingAlertTraced { incomingAlertTraced = false; return }
+        if alert.code == 0 {
+            if closeNotifyReceived { return }
+            closeNotifyReceived = true
+        }
+        emit(.received, "Alert", "\(TLSWire.alertName(alert.code)) (\(alert.isFatal ? "fatal" : "warning"))")
+    }
+
+    private static func alertText(level: UInt8, code: UInt8) -> String {
+        "\(TLSWire.alertName(code)) (\(level == 2 ? "fatal" : "warning"))"
+    }
+}
