@@ -81,6 +81,24 @@ final class GnuTLSSession: TLSSession {
             }
         }
         installTransport()
+        if configuration.keyLog != nil { installKeyLog() }
+    }
+
+    /// Sends this session's secrets to the configuration's key log (replacing GnuTLS's own
+    /// `SSLKEYLOGFILE` writer for this session).
+    private func installKeyLog() {
+        gnutls_session_set_keylog_function(session) { handle, label, secret in
+            guard let handle, let label, let secret, let pointer = gnutls_transport_get_ptr(handle) else { return 0 }
+            let owner = Unmanaged<GnuTLSSession>.fromOpaque(pointer).takeUnretainedValue()
+            guard let keyLog = owner.context.configuration.keyLog else { return 0 }
+            var client = gnutls_datum_t()
+            var server = gnutls_datum_t()
+            gnutls_session_get_random(handle, &client, &server)
+            let random = client.data.map { Array(UnsafeBufferPointer(start: $0, count: Int(client.size))) } ?? []
+            let bytes = secret.pointee.data.map { Array(UnsafeBufferPointer(start: $0, count: Int(secret.pointee.size))) } ?? []
+            keyLog.append(label: String(cString: label), clientRandom: random, secret: bytes)
+            return 0
+        }
     }
 
     deinit {

@@ -91,6 +91,9 @@ public struct TLSConfiguration: Sendable, Equatable {
     public var handshakeTimeout: Double = 10
     /// How long a read may wait for the peer, in seconds. Default 10.
     public var readTimeout: Double = 10
+    /// Where to write the session secrets (NSS key log format) so a capture can be decrypted.
+    /// Nil: nowhere. Anyone holding the file can decrypt the traffic.
+    public var keyLog: KeyLogFile?
 
     /// Creates a configuration for `role` with every other field at its default.
     public init(role: Role) {

@@ -49,6 +49,8 @@ public enum TLSError: Error, Sendable, Equatable, CustomStringConvertible {
     case certificateGeneration(reason: String, library: BackendError?)
     /// An operation was used in the wrong state (e.g. reading before the handshake).
     case invalidState(String)
+    /// A key log file that cannot be used.
+    case keyLogFile(path: String, reason: String)
 
     /// The library error behind this failure, if the TLS library reported one.
     public var libraryError: BackendError? {
@@ -93,6 +95,7 @@ public enum TLSError: Error, Sendable, Equatable, CustomStringConvertible {
         case .socket: return "socket"
         case .certificateGeneration: return "certificate-generation"
         case .invalidState: return "invalid-state"
+        case .keyLogFile: return "key-log-file"
         }
     }
 
@@ -151,6 +154,8 @@ public enum TLSError: Error, Sendable, Equatable, CustomStringConvertible {
             sentence = "certificate generation failed: \(reason)"
         case let .invalidState(text):
             sentence = text
+        case let .keyLogFile(path, reason):
+            sentence = "key log \(path): \(reason)"
         }
         if let library = libraryError { return "\(sentence) [\(library.name)]" }
         return sentence

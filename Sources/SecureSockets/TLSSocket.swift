@@ -24,9 +24,13 @@ public final class TLSSocket {
     ///
     /// - Throws: ``TLSError`` for refused connections, timeouts, version mismatches and
     ///   verification failures, each in words.
-    public static func connect(host: String, port: Int, context: any TLSContext) throws(TLSError) -> TLSSocket {
+    ///
+    /// - Parameter trace: called with each TLS message as it is sent or received, from the first.
+    public static func connect(host: String, port: Int, context: any TLSContext,
+                               trace: ((TLSTraceEvent) -> Void)? = nil) throws(TLSError) -> TLSSocket {
         let transport = try TCPSocket.connect(host: host, port: port, timeout: context.configuration.handshakeTimeout)
         let socket = try TLSSocket(transport: transport, context: context, peerName: host)
+        if let trace { socket.session.traceHandler = trace }
         try socket.handshake()
         return socket
     }

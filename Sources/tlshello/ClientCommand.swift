@@ -39,6 +39,8 @@ struct ClientCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Seconds allowed for connecting plus the handshake, and for the reply.", valueName: "seconds"))
     var timeout: Double = 10
 
+    @OptionGroup var traceOptions: TraceOptions
+
     @Flag(help: "Print one JSON object for the exchange instead of the numbered steps.")
     var json = false
 
@@ -49,16 +51,17 @@ struct ClientCommand: ParsableCommand {
     }
 
     func run() throws {
+        let trace = TraceCollector(options: traceOptions, json: json, prefix: "")
         do {
-            try exchange()
+            try exchange(trace: trace)
         } catch {
-            if json { Console.json(ErrorReport(error, peer: TLSError.hostPort(host, port))) }
+            if json { Console.json(ErrorReport(error, peer: TLSError.hostPort(host, port), trace: trace.events)) }
             Console.err("tlshello client: \(error)")
             throw ExitCode(exitStatus(for: error))
         }
     }
 
-    private func exchange() throws(TLSError) {
+    private func exchange(trace: TraceCollector) throws(TLSError) {
         let policy = try versions.policy()
         Console.warnDeprecated(policy)
         var configuration = TLSConfiguration.makeClientConfiguration()
@@ -71,9 +74,10 @@ struct ClientCommand: ParsableCommand {
             configuration.certificateVerification = .none
             Console.warn("--insecure: the server's certificate is NOT verified; anyone in the path can read and change this exchange")
         }
+        configuration.keyLog = try traceOptions.openKeyLog()
         let context = try GnuTLS().makeContext(configuration: configuration)
 
-        let socket = try TLSSocket.connect(host: host, port: port, context: context)
+        let socket = try TLSSocket.connect(host: host, port: port, context: context, trace: trace.handler)
         defer { socket.close() }
         guard let info = socket.info else { throw .invalidState("handshake finished without a report") }
         if !json {
@@ -99,7 +103,7 @@ struct ClientCommand: ParsableCommand {
         }
         if json {
             Console.json(ExchangeReport(role: "client", peer: socket.peer.description, negotiated: info,
-                                        sent: message, received: replyText, closing: closeNote))
+                                        sent: message, received: replyText, closing: closeNote, trace: trace.events))
         } else {
             Console.out("4. disconnected from the server (\(closeNote))")
         }
@@ -115,5 +119,6 @@ struct ExchangeReport: Encodable {
     let sent: String
     let received: String
     let closing: String
+    var trace: [TLSTraceEvent]? = nil
     var connection: Int? = nil
 }

@@ -57,12 +57,14 @@ struct ErrorReport: Encodable {
     let message: String
     let library: BackendError?
     let peer: String?
+    let trace: [TLSTraceEvent]?
 
-    init(_ error: TLSError, peer: String? = nil) {
+    init(_ error: TLSError, peer: String? = nil, trace: [TLSTraceEvent]? = nil) {
         kind = error.kind
         message = error.description
         library = error.libraryError
         self.peer = peer
+        self.trace = trace
     }
 }
 
@@ -70,7 +72,8 @@ struct ErrorReport: Encodable {
 func exitStatus(for error: TLSError) -> Int32 {
     switch error {
     case .unknownVersion, .invalidVersionRange, .conflictingOptions, .invalidPriority, .certificateFile,
-         .privateKeyFile, .keyMismatch, .wrongPassphrase, .trustStore, .invalidConfiguration, .certificateGeneration:
+         .privateKeyFile, .keyMismatch, .wrongPassphrase, .trustStore, .invalidConfiguration, .certificateGeneration,
+         .keyLogFile:
         return 2
     default:
         return 1

@@ -14,7 +14,8 @@ final class GreetingHandler: ChannelInboundHandler {
     private let settings: GreetingServer.Settings
     private let log: ServerLog
     private let connection: Int
-    private var peer = "?"
+    private let peer: String
+    private let trace: TraceCollector
     private var message: MessageAssembler
     private var info: SessionInfo?
     private var messageTimer: Scheduled<Void>?
@@ -22,15 +23,19 @@ final class GreetingHandler: ChannelInboundHandler {
     private var replied = false
     private var failed = false
 
-    init(settings: GreetingServer.Settings, log: ServerLog, connection: Int) {
+    init(settings: GreetingServer.Settings, log: ServerLog, connection: Int, peer: String) {
         self.settings = settings
         self.log = log
         self.connection = connection
+        self.peer = peer
         self.message = MessageAssembler(limit: settings.messageLimit)
+        self.trace = TraceCollector(options: settings.trace, json: log.json, prefix: "[#\(connection) \(peer)] ")
     }
 
+    /// The handler to give this connection's session (nil without --trace).
+    var traceHandler: ((TLSTraceEvent) -> Void)? { trace.handler }
+
     func channelActive(context: ChannelHandlerContext) {
-        peer = context.channel.remoteAddress.map(Self.describe) ?? "?"
         log.step(connection, peer, "1. client connected")
         context.fireChannelActive()
     }
@@ -91,7 +96,7 @@ final class GreetingHandler: ChannelInboundHandler {
         } else {
             text = "\(error)"
         }
-        log.failure(connection, peer, text)
+        log.failure(connection, peer, text, trace: trace.events)
         context.close(promise: nil)
     }
 
@@ -112,14 +117,14 @@ final class GreetingHandler: ChannelInboundHandler {
         log.step(connection, peer, "3. message received: \(received)\(extra)")
         context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: settings.reply)), promise: nil)
         log.step(connection, peer, "   reply sent: \(settings.reply)")
-        if let info { log.exchange(connection, peer, info: info, received: received, sent: settings.reply) }
         context.close(promise: nil)
+        if let info { log.exchange(connection, peer, info: info, received: received, sent: settings.reply, trace: trace.events) }
     }
 
     private func give(up context: ChannelHandlerContext, reason: String) {
         guard !replied, !failed else { return }
         failed = true
-        log.failure(connection, peer, reason)
+        log.failure(connection, peer, reason, trace: trace.events)
         context.close(promise: nil)
     }
 

@@ -18,6 +18,7 @@ final class GreetingServer {
         var messageLimit = 1024
         var handshakeTimeout: Double = 10
         var messageTimeout: Double = 10
+        var trace = TraceOptions()
     }
 
     private let group: MultiThreadedEventLoopGroup
@@ -47,9 +48,12 @@ final class GreetingServer {
                         return value
                     }
                     let session = try context.makeSession(peerName: nil)
+                    let peer = channel.remoteAddress.map(GreetingHandler.describe) ?? "?"
+                    let greeting = GreetingHandler(settings: settings, log: log, connection: number, peer: peer)
+                    session.traceHandler = greeting.traceHandler
                     let timeout = TimeAmount.milliseconds(Int64(settings.handshakeTimeout * 1000))
                     try channel.pipeline.syncOperations.addHandler(TLSSessionHandler(session: session, handshakeTimeout: timeout))
-                    try channel.pipeline.syncOperations.addHandler(GreetingHandler(settings: settings, log: log, connection: number))
+                    try channel.pipeline.syncOperations.addHandler(greeting)
                 }
             }
         do {

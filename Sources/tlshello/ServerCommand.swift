@@ -45,6 +45,8 @@ struct ServerCommand: ParsableCommand {
     @Option(name: .customLong("message-timeout"), help: ArgumentHelp("Seconds a client has to send its message after the handshake.", valueName: "seconds"))
     var messageTimeout: Double = 10
 
+    @OptionGroup var traceOptions: TraceOptions
+
     @Flag(help: "Print one JSON object per event (listening, exchange, failure) instead of the numbered steps.")
     var json = false
 
@@ -66,13 +68,15 @@ struct ServerCommand: ParsableCommand {
                 privateKey: .file(key, passphrase: passphrase ?? environmentPassphrase()))
             configuration.versions = policy
             configuration.handshakeTimeout = handshakeTimeout
+            configuration.keyLog = try traceOptions.openKeyLog()
             let context = try GnuTLS().makeContext(configuration: configuration)
             for warning in context.warnings { Console.warn(warning) }
             if let leaf = context.localCertificate {
                 log.notice("certificate read: \(cert) (\(leaf.subject), valid until \(leaf.notAfter.utcDay)), key read: \(key)",
                            event: "certificate", fields: ["certificate": cert, "key": key, "subject": leaf.subject])
             }
-            let settings = GreetingServer.Settings(reply: reply, handshakeTimeout: handshakeTimeout, messageTimeout: messageTimeout)
+            let settings = GreetingServer.Settings(reply: reply, handshakeTimeout: handshakeTimeout, messageTimeout: messageTimeout,
+                                                   trace: traceOptions)
             server = try GreetingServer(host: host, port: port, context: context, settings: settings, log: log)
             server.stopOnSignals()
             log.notice("listening on \(server.localAddress) (\(policy.summary), \(GnuTLS().name))", event: "listening",

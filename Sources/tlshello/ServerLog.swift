@@ -13,20 +13,27 @@ struct ServerLog: Sendable {
     }
 
     /// A connection that failed: one line.
-    func failure(_ connection: Int, _ peer: String, _ reason: String) {
+    func failure(_ connection: Int, _ peer: String, _ reason: String, trace: [TLSTraceEvent]? = nil) {
         if json {
-            struct Failure: Encodable { let event = "failure"; let connection: Int; let peer: String; let reason: String }
-            Console.json(Failure(connection: connection, peer: peer, reason: reason))
+            struct Failure: Encodable {
+                let event = "failure"
+                let connection: Int
+                let peer: String
+                let reason: String
+                let trace: [TLSTraceEvent]?
+            }
+            Console.json(Failure(connection: connection, peer: peer, reason: reason, trace: trace))
         } else {
             Console.out("[#\(connection) \(peer)] failed: \(reason)")
         }
     }
 
     /// A completed exchange (JSON mode only).
-    func exchange(_ connection: Int, _ peer: String, info: SessionInfo, received: String, sent: String) {
+    func exchange(_ connection: Int, _ peer: String, info: SessionInfo, received: String, sent: String,
+                  trace: [TLSTraceEvent]?) {
         guard json else { return }
         Console.json(ExchangeReport(role: "server", peer: peer, negotiated: info, sent: sent, received: received,
-                                    closing: "close_notify sent", connection: connection))
+                                    closing: "close_notify sent", trace: trace, connection: connection))
     }
 
     /// A server-level line (listening, stopping).
