@@ -33,8 +33,8 @@ if [ -z "$port" ]; then
 fi
 
 echo
-echo "== client: tlshello client 127.0.0.1 --port $port --cafile certs/diegoUcamCert.pem =="
-"$binary" client 127.0.0.1 --port "$port" --cafile certs/diegoUcamCert.pem
+echo "== client: tlshello client 127.0.0.1 --port $port --cafile certs/diegoUcamCert.pem --trace =="
+"$binary" client 127.0.0.1 --port "$port" --cafile certs/diegoUcamCert.pem --trace
 status=$?
 
 echo

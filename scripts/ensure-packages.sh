@@ -11,6 +11,7 @@ wanted=(
   "openssl:openssl"
   "python3:python3"
   "ca-certificates:"
+  "tshark:tshark"
 )
 
 missing=()

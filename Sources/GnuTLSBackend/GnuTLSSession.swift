@@ -164,6 +164,7 @@ final class GnuTLSSession: TLSSession {
     func receiveEndOfInput() { endOfInput = true }
 
     func takeNetworkOutput() -> [UInt8] {
+        tracer?.flushSent()
         defer { outbound = [] }
         return outbound
     }

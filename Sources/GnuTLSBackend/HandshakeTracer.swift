@@ -10,6 +10,8 @@ import SecureSockets
 /// application data. Incoming handshake messages are emitted when GnuTLS has processed them.
 final class HandshakeTracer {
     private let sink: (TLSTraceEvent) -> Void
+    /// Events of records GnuTLS has queued but the caller has not taken for the network yet.
+    private var unsent: [TLSTraceEvent] = []
     private var pendingSent: [(type: UInt8, event: TLSTraceEvent)] = []
     private var outgoing = TLSRecordScanner()
     private var incoming = TLSRecordScanner()
@@ -29,8 +31,17 @@ final class HandshakeTracer {
     }
 
     private func emit(_ direction: TLSTraceEvent.Direction, _ message: String, _ details: String) {
-        sink(TLSTraceEvent(direction: direction, message: message, details: details,
-                           explanation: HandshakeFacts.explanation(message, tls13: tls13)))
+        let event = TLSTraceEvent(direction: direction, message: message, details: details,
+                                  explanation: HandshakeFacts.explanation(message, tls13: tls13))
+        if direction == .sent { unsent.append(event) } else { sink(event) }
+    }
+
+    /// The caller took the queued bytes for the network: their messages are on their way, so they
+    /// are traced now, in the order they go out after what was received before.
+    func flushSent() {
+        let events = unsent
+        unsent = []
+        events.forEach(sink)
     }
 
     // MARK: Hook
@@ -108,7 +119,13 @@ final class HandshakeTracer {
         }
         let event = TLSTraceEvent(direction: incoming ? .received : .sent, message: name, details: details,
                                   explanation: HandshakeFacts.explanation(name, tls13: tls13))
-        if incoming { sink(event) } else { pendingSent.append((wireType, event)) }
+        if incoming {
+            // A post-handshake message (session ticket, key update) came in a record that is not application data.
+            if handshakeComplete && !receivedRecordSizes.isEmpty { receivedRecordSizes.removeLast() }
+            sink(event)
+        } else {
+            pendingSent.append((wireType, event))
+        }
     }
 
     /// GnuTLS's name of a cipher suite number, e.g. 0xc030 → `TLS_ECDHE_RSA_AES_256_GCM_SHA384`.
@@ -175,7 +192,7 @@ final class HandshakeTracer {
     private func flushPending(upTo type: UInt8?) {
         while !pendingSent.isEmpty {
             let next = pendingSent.removeFirst()
-            sink(next.event)
+            unsent.append(next.event)
             if let type, next.type == type { return }
         }
     }
@@ -203,6 +220,11 @@ final class HandshakeTracer {
 
     /// Application data decrypted from the peer.
     func didReceive(plaintext count: Int) {
+        // Records read before the last one in the same call were empty (e.g. OpenSSL's empty
+        // fragments before each TLS 1.0 CBC record).
+        while receivedRecordSizes.count > 1 {
+            emit(.received, "application data", "0 bytes (empty record, encrypted as \(receivedRecordSizes.removeFirst()) bytes)")
+        }
         let size = receivedRecordSizes.isEmpty ? nil : receivedRecordSizes.removeFirst()
         emit(.received, "application data", "\(count) bytes" + (size.map { " (encrypted as \($0) bytes: \(cipher))" } ?? ""))
     }

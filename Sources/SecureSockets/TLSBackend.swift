@@ -96,7 +96,8 @@ public protocol TLSSession: AnyObject {
     var info: SessionInfo? { get }
 
     /// Called with each TLS message as it is sent or received, in wire order (set before the
-    /// handshake starts). Nil: no trace.
+    /// handshake starts). Sent messages are reported when ``takeNetworkOutput()`` hands their
+    /// records over. Nil: no trace.
     var traceHandler: ((TLSTraceEvent) -> Void)? { get set }
 }
 

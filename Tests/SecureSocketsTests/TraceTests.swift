@@ -53,8 +53,8 @@ import Testing
     @Test func tls13Trace() throws {
         let (client, server) = try tracedExchange(.tlsv1_3)
         #expect(client.names == [
-            "→ ClientHello", "← ServerHello", "→ ChangeCipherSpec", "← ChangeCipherSpec", "← EncryptedExtensions",
-            "← Certificate", "← CertificateVerify", "← Finished", "→ Finished", "→ application data",
+            "→ ClientHello", "← ServerHello", "← ChangeCipherSpec", "← EncryptedExtensions", "← Certificate",
+            "← CertificateVerify", "← Finished", "→ ChangeCipherSpec", "→ Finished", "→ application data",
             "← application data", "← Alert",
         ])
         #expect(server.names == [
@@ -64,8 +64,8 @@ import Testing
         ])
         #expect(client.lines[0] == "→ ClientHello        versions 1.3, 4 cipher suites, groups secp256r1 secp384r1 secp521r1 x25519 …, SNI localhost")
         #expect(client.lines[1].hasPrefix("← ServerHello        TLS1.3, TLS_AES_256_GCM_SHA384, key share "))
-        #expect(client.lines[5].hasPrefix("← Certificate        CN=localhost (RSA 2048, RSA-SHA256), valid until "))
-        #expect(client.lines[6] == "← CertificateVerify  signed rsa_pss_rsae_sha256")
+        #expect(client.lines[4].hasPrefix("← Certificate        CN=localhost (RSA 2048, RSA-SHA256), valid until "))
+        #expect(client.lines[5] == "← CertificateVerify  signed rsa_pss_rsae_sha256")
         #expect(client.lines[9] == "→ application data   19 bytes (encrypted as 36 bytes: AES-256-GCM)")
         #expect(server.lines.last == "→ Alert              close_notify (warning, encrypted)")
         #expect(client.events.allSatisfy { !$0.explanation.isEmpty && $0.explanation != "A TLS message." })

@@ -67,6 +67,13 @@ final class RunningProcess: @unchecked Sendable {
         process.standardOutput = outPipe
         process.standardError = errPipe
         process.standardInput = stdinPipe
+        // Children started at the same time by other tests must not inherit these pipes: an
+        // inherited write end would hold back the end of file that tells a reader its child is done.
+        for pipe in [outPipe, errPipe, stdinPipe] {
+            for handle in [pipe.fileHandleForReading, pipe.fileHandleForWriting] {
+                _ = fcntl(handle.fileDescriptor, F_SETFD, FD_CLOEXEC)
+            }
+        }
         _ = Self.ignoreSIGPIPE
         try process.run()
         // One reader thread per pipe, reading until end of file: no output is lost and the end is seen.
@@ -132,6 +139,36 @@ final class RunningProcess: @unchecked Sendable {
         }
     }
 
+    /// Standard output so far, as bytes.
+    var stdoutData: Data {
+        condition.lock()
+        defer { condition.unlock() }
+        return out
+    }
+
+    /// Waits until `predicate(stdout bytes)` holds or the deadline passes; true if it held.
+    func waitUntil(timeout: Double, _ predicate: (Data) -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            if predicate(out) { return true }
+            if outClosed && errClosed { return false }
+            if !condition.wait(until: deadline) { return false }
+        }
+    }
+
+    /// Waits until the process exited or the deadline passes; true if it exited.
+    func waitForExit(timeout: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline {
+            condition.lock()
+            _ = condition.wait(until: min(deadline, Date().addingTimeInterval(0.05)))
+            condition.unlock()
+        }
+        return !process.isRunning
+    }
+
     /// Sends text to the process's standard input; false if it is gone.
     @discardableResult
     func send(_ text: String) -> Bool {
@@ -155,7 +192,7 @@ final class RunningProcess: @unchecked Sendable {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         condition.lock()
-        let outputDeadline = Date().addingTimeInterval(5)
+        let outputDeadline = Date().addingTimeInterval(2)
         while !(outClosed && errClosed) && condition.wait(until: outputDeadline) {}
         condition.unlock()
         return ProcessResult(status: process.terminationStatus, stdout: stdout, stderr: stderr)
