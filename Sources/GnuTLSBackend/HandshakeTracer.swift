@@ -71,6 +71,12 @@ final class HandshakeTracer {
             details = HandshakeFacts.clientHello(body: body)
         case GNUTLS_HANDSHAKE_SERVER_HELLO.rawValue, GNUTLS_HANDSHAKE_HELLO_RETRY_REQUEST.rawValue:
             wireType = 2
+            if type == GNUTLS_HANDSHAKE_HELLO_RETRY_REQUEST.rawValue {
+                // GnuTLS hands over only the HelloRetryRequest's extensions.
+                name = "HelloRetryRequest"
+                details = HandshakeFacts.helloRetryGroup(extensions: body).map { "asks for a key share in \(TLSWire.groupName($0))" } ?? ""
+                break
+            }
             guard let hello = HandshakeFacts.serverHello(body: body) else { break }
             if hello.isHelloRetryRequest || type == GNUTLS_HANDSHAKE_HELLO_RETRY_REQUEST.rawValue {
                 name = "HelloRetryRequest"
@@ -248,3 +254,4 @@ final class HandshakeTracer {
         "\(TLSWire.alertName(code)) (\(level == 2 ? "fatal" : "warning"))"
     }
 }
+

@@ -55,6 +55,20 @@ public enum HandshakeFacts {
         return hello
     }
 
+    /// The group a HelloRetryRequest asks for, from its extensions block (length-prefixed).
+    public static func helloRetryGroup(extensions body: [UInt8]) -> UInt16? {
+        var reader = ByteReader(bytes: body)
+        guard let length = reader.u16(), let all = reader.take(Int(length)) else { return nil }
+        var extensions = ByteReader(bytes: all)
+        while let type = extensions.u16(), let size = extensions.u16(), let content = extensions.take(Int(size)) {
+            if type == 0x0033 {
+                var field = ByteReader(bytes: content)
+                return field.u16()
+            }
+        }
+        return nil
+    }
+
     /// The DER certificates in a Certificate body, leaf first.
     public static func certificates(body: [UInt8], tls13: Bool) -> [[UInt8]] {
         var reader = ByteReader(bytes: body)

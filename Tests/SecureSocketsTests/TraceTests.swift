@@ -93,4 +93,22 @@ import Testing
         #expect(client.names.suffix(2) == ["← Certificate", "→ Alert"] || client.names.last == "→ Alert")
         #expect(client.lines.last?.contains("(fatal") == true)
     }
+
+    @Test func helloRetryRequestIsShownWhenTheServerWantsAnotherGroup() throws {
+        var server = TLSConfiguration.makeServerConfiguration(
+            certificateChain: .pem(Fixtures.server.certificatePEM, label: "server.pem"),
+            privateKey: .pem(Fixtures.server.privateKeyPEM, label: "server.key"))
+        server.versions = .priorityString("NORMAL:-VERS-ALL:+VERS-TLS1.3:-GROUP-ALL:+GROUP-SECP384R1")
+        let pair = try TLSSessionPair(client: Fixtures.clientContext(versions: .exactly(.tlsv1_3)),
+                                      server: GnuTLS().makeContext(configuration: server))
+        let client = Recorder()
+        pair.client.traceHandler = { client.events.append($0) }
+        try pair.handshake()
+        #expect(Array(client.names.prefix(4)) == ["→ ClientHello", "← HelloRetryRequest", "→ ClientHello", "← ServerHello"]
+                || Array(client.names.prefix(5)) == ["→ ClientHello", "← HelloRetryRequest", "← ChangeCipherSpec", "→ ClientHello", "← ServerHello"]
+                || Array(client.names.prefix(5)) == ["→ ClientHello", "← HelloRetryRequest", "→ ChangeCipherSpec", "→ ClientHello", "← ServerHello"],
+                "\(client.names)")
+        #expect(client.lines[1] == "← HelloRetryRequest  asks for a key share in secp384r1")
+        #expect(pair.client.info?.group == "SECP384R1")
+    }
 }

@@ -97,4 +97,30 @@ import Testing
         #expect(client.stdout.contains("--insecure"))
         #expect(client.stdout.contains("--tls-version"))
     }
+
+    @Test func keyLogRefusesAFileThatIsNotAKeyLog() throws {
+        let folder = try TemporaryDirectory()
+        let precious = try folder.write("notes.txt", "my notes\n")
+        let result = try tlshello(["client", "127.0.0.1", "--port", "1", "--keylog", precious])
+        #expect(result.status == 2)
+        #expect(result.stderr == "tlshello client: key log \(precious): exists and is not a key log: refusing to append secrets to it\n")
+        #expect(try String(contentsOfFile: precious, encoding: .utf8) == "my notes\n")
+    }
+
+    @Test func keyLogIsCreatedPrivateAndFilledFromSSLKEYLOGFILE() throws {
+        let folder = try TemporaryDirectory()
+        let server = try ServerUnderTest()
+        let path = folder.file("keys.log")
+        let result = try run(Paths.tlshello, ["client", "127.0.0.1", "--port", String(server.port),
+                                              "--cafile", Paths.demoCertificate, "--tls-version", "tlsv1.3"],
+                             environment: ["SSLKEYLOGFILE": path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("writing TLS session secrets to \(path): anyone with this file can decrypt"))
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        let labels = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { $0.split(separator: " ")[0] }
+        #expect(labels.contains("CLIENT_HANDSHAKE_TRAFFIC_SECRET") && labels.contains("SERVER_TRAFFIC_SECRET_0"))
+        let again = try server.client(["--cafile", Paths.demoCertificate, "--keylog", path])
+        #expect(again.status == 0, "appending to an existing key log: \(again.stderr)")
+    }
 }

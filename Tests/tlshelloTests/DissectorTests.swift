@@ -33,7 +33,7 @@ struct DissectorTests {
         }
     }
 
-    @Test(arguments: ["tlsv1.2", "tlsv1.3"])
+    @Test(arguments: ["tlsv1.0", "tlsv1.2", "tlsv1.3"])
     func tsharkSeesWhatTheTracePrintedAgainstTlshelloServer(version: String) throws {
         let folder = try TemporaryDirectory()
         let keyLog = folder.file("keys.log")
