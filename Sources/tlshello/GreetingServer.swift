@@ -11,6 +11,10 @@ import SecureSocketsNIO
 /// The demo's server on a SwiftNIO event loop per core: each connection is a
 /// ``TLSSessionHandler`` (the sans-I/O session) under a ``GreetingHandler``. No thread blocks on
 /// a client, so one slow or hostile client never delays the others.
+///
+/// Signals: the first SIGINT or SIGTERM stops accepting and lets the exchanges in flight finish
+/// within the grace period; a second one exits at once. SIGHUP reloads the certificate and key for
+/// new connections (a broken pair keeps the old one).
 final class GreetingServer {
     /// What every connection gets.
     struct Settings: Sendable {
@@ -18,12 +22,50 @@ final class GreetingServer {
         var messageLimit = 1024
         var handshakeTimeout: Double = 10
         var messageTimeout: Double = 10
+        var maximumConnections = 10_000
+        var grace: Double = 5
         var trace = TraceOptions()
+    }
+
+    /// Connections open now, and a semaphore signalled when the count drops to zero while stopping.
+    private final class Connections: Sendable {
+        let state = NIOLockedValueBox((open: 0, serial: 0, stopping: false))
+        let drained = DispatchSemaphore(value: 0)
+
+        /// Counts a new connection; nil when the limit is reached (the connection is refused).
+        func admit(limit: Int) -> (number: Int, open: Int)? {
+            state.withLockedValue { value in
+                value.serial += 1
+                guard value.open < limit else { return nil }
+                value.open += 1
+                return (value.serial, value.open)
+            }
+        }
+
+        func release() {
+            let last = state.withLockedValue { value -> Bool in
+                value.open -= 1
+                return value.stopping && value.open == 0
+            }
+            if last { drained.signal() }
+        }
+
+        /// Marks the server as stopping; returns the connections still open.
+        func stop() -> Int {
+            state.withLockedValue { value in
+                value.stopping = true
+                return value.open
+            }
+        }
     }
 
     private let group: MultiThreadedEventLoopGroup
     private let channel: any Channel
     private let log: ServerLog
+    private let settings: Settings
+    private let connections = Connections()
+    private let context: NIOLockedValueBox<any TLSContext>
+    private let signalCount = NIOLockedValueBox(0)
     private var signals: [any DispatchSourceSignal] = []
 
     /// The bound address (the real port when 0 was asked for).
@@ -34,8 +76,11 @@ final class GreetingServer {
     /// - Throws: ``TLSError/addressInUse(host:port:)`` and other socket errors.
     init(host: String, port: Int, context: any TLSContext, settings: Settings, log: ServerLog) throws(TLSError) {
         self.log = log
+        self.settings = settings
+        let current = NIOLockedValueBox(context)
+        self.context = current
+        let connections = self.connections
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
-        let counter = NIOLockedValueBox(0)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -43,13 +88,15 @@ final class GreetingServer {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let number = counter.withLockedValue { value in
-                        value += 1
-                        return value
-                    }
-                    let session = try context.makeSession(peerName: nil)
                     let peer = channel.remoteAddress.map(GreetingHandler.describe) ?? "?"
-                    let greeting = GreetingHandler(settings: settings, log: log, connection: number, peer: peer)
+                    guard let admitted = connections.admit(limit: settings.maximumConnections) else {
+                        log.failure(0, peer, "refused: \(settings.maximumConnections) connections are open (--max-connections)")
+                        channel.close(promise: nil)
+                        return
+                    }
+                    channel.closeFuture.whenComplete { _ in connections.release() }
+                    let session = try current.withLockedValue { $0 }.makeSession(peerName: nil)
+                    let greeting = GreetingHandler(settings: settings, log: log, connection: admitted.number, peer: peer)
                     session.traceHandler = greeting.traceHandler
                     let timeout = TimeAmount.milliseconds(Int64(settings.handshakeTimeout * 1000))
                     try channel.pipeline.syncOperations.addHandler(TLSSessionHandler(session: session, handshakeTimeout: timeout))
@@ -70,28 +117,71 @@ final class GreetingServer {
         localAddress = Endpoint(host: address?.ipAddress ?? host, port: address?.port ?? port)
     }
 
-    /// Stops on SIGINT or SIGTERM: no new connections, then the event loops end.
-    func stopOnSignals() {
+    /// Installs the signal handlers: SIGINT/SIGTERM stop (twice: at once), SIGHUP calls `reload`,
+    /// which makes a fresh context from the files (or throws, keeping the current one).
+    func handleSignals(reload: @escaping @Sendable () throws(TLSError) -> any TLSContext) {
         let channel = self.channel
         let log = self.log
+        let signalCount = self.signalCount
+        let connections = self.connections
+        let grace = settings.grace
+        let current = self.context
         var sources: [any DispatchSourceSignal] = []
         for signalNumber in [SIGINT, SIGTERM] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             let name = signalNumber == SIGINT ? "SIGINT" : "SIGTERM"
             source.setEventHandler {
-                log.notice("\(name) received: stopping", event: "stopping", fields: ["signal": name])
+                let count = signalCount.withLockedValue { value in
+                    value += 1
+                    return value
+                }
+                if count > 1 {
+                    log.notice("\(name) received again: exiting now", event: "stopped", fields: ["signal": name])
+                    exit(0)
+                }
+                let open = connections.stop()
+                log.notice("\(name) received: stopping; no new connections, \(open) in flight (up to \(Self.format(grace)) s to finish)",
+                           event: "stopping", fields: ["signal": name, "inFlight": String(open)])
                 channel.close(promise: nil)
             }
             source.resume()
             sources.append(source)
         }
+        signal(SIGHUP, SIG_IGN)
+        let hangUp = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        hangUp.setEventHandler {
+            do throws(TLSError) {
+                let fresh = try reload()
+                current.withLockedValue { $0 = fresh }
+                for warning in fresh.warnings { Console.warn(warning) }
+                let subject = fresh.localCertificate.map { "\($0.subject), SHA-256 \($0.sha256Fingerprint)" } ?? "?"
+                log.notice("SIGHUP: certificate and key reloaded for new connections (\(subject))", event: "reloaded")
+            } catch {
+                log.notice("SIGHUP: reload failed, keeping the previous certificate: \(error)", event: "reload-failed",
+                           fields: ["reason": error.description])
+            }
+        }
+        hangUp.resume()
+        sources.append(hangUp)
         signals = sources
     }
 
-    /// Blocks until the listening socket closes, then shuts the event loops down.
+    /// Blocks until the listening socket closes, lets open connections finish within the grace
+    /// period, then shuts the event loops down.
     func waitUntilStopped() {
         try? channel.closeFuture.wait()
+        if connections.stop() > 0 {
+            if connections.drained.wait(timeout: .now() + .milliseconds(Int(settings.grace * 1000))) == .timedOut {
+                let left = connections.stop()
+                log.notice("grace period over: closing \(left) connection\(left == 1 ? "" : "s")", event: "grace-over",
+                           fields: ["closed": String(left)])
+            }
+        }
         try? group.syncShutdownGracefully()
+    }
+
+    private static func format(_ seconds: Double) -> String {
+        seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
     }
 }

@@ -45,6 +45,13 @@ struct ServerCommand: ParsableCommand {
     @Option(name: .customLong("message-timeout"), help: ArgumentHelp("Seconds a client has to send its message after the handshake.", valueName: "seconds"))
     var messageTimeout: Double = 10
 
+    @Option(name: .customLong("max-connections"), help: ArgumentHelp(
+        "Most connections open at once; more are closed at once with a log line.", valueName: "n"))
+    var maximumConnections = 10_000
+
+    @Option(help: ArgumentHelp("Seconds in-flight exchanges get to finish after SIGINT/SIGTERM.", valueName: "seconds"))
+    var grace: Double = 5
+
     @OptionGroup var traceOptions: TraceOptions
 
     @Flag(help: "Print one JSON object per event (listening, exchange, failure) instead of the numbered steps.")
@@ -52,7 +59,8 @@ struct ServerCommand: ParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
-        for (name, value) in [("--handshake-timeout", handshakeTimeout), ("--message-timeout", messageTimeout)] {
+        guard maximumConnections > 0 else { throw ValidationError("--max-connections must be at least 1") }
+        for (name, value) in [("--handshake-timeout", handshakeTimeout), ("--message-timeout", messageTimeout), ("--grace", grace)] {
             guard value > 0 && value.isFinite else { throw ValidationError("\(name) must be a positive number of seconds") }
         }
     }
@@ -76,9 +84,10 @@ struct ServerCommand: ParsableCommand {
                            event: "certificate", fields: ["certificate": cert, "key": key, "subject": leaf.subject])
             }
             let settings = GreetingServer.Settings(reply: reply, handshakeTimeout: handshakeTimeout, messageTimeout: messageTimeout,
-                                                   trace: traceOptions)
+                                                   maximumConnections: maximumConnections, grace: grace, trace: traceOptions)
             server = try GreetingServer(host: host, port: port, context: context, settings: settings, log: log)
-            server.stopOnSignals()
+            let fixed = configuration
+            server.handleSignals { () throws(TLSError) in try GnuTLS().makeContext(configuration: fixed) }
             log.notice("listening on \(server.localAddress) (\(policy.summary), \(GnuTLS().name))", event: "listening",
                        fields: ["address": server.localAddress.host, "port": String(server.localAddress.port),
                                 "versions": policy.summary])
