@@ -1,0 +1,38 @@
+import Foundation
+import GnuTLSBackend
+import SecureSockets
+import Testing
+
+/// Every C allocation of a session has one owner and one release point: opening and closing
+/// 10,000 sessions (each far enough into the handshake to allocate its state) leaves the
+/// process's memory where it was.
+@Suite struct SessionMemoryTests {
+    static func residentKiB() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return 0 }
+        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+    }
+
+    private func churn(_ count: Int, client: any TLSContext, server: any TLSContext) throws {
+        for _ in 0..<count {
+            let pair = try TLSSessionPair(client: client, server: server)
+            pair.client.traceHandler = { _ in }
+            _ = try pair.client.handshake()          // ClientHello
+            pair.transfer()
+            _ = try pair.server.handshake()          // the server's whole first flight
+            pair.transfer()
+            _ = try? pair.client.handshake()
+        }
+    }
+
+    @Test func tenThousandSessionsReturnMemoryToItsBaseline() throws {
+        let client = try Fixtures.clientContext(versions: .exactly(.tlsv1_3))
+        let server = try Fixtures.serverContext(Fixtures.make(CertificateRequest(keyType: .ecdsaP256)),
+                                                versions: .exactly(.tlsv1_3))
+        try churn(1_000, client: client, server: server) // warm-up: allocator arenas, caches
+        let before = Self.residentKiB()
+        try churn(10_000, client: client, server: server)
+        let after = Self.residentKiB()
+        #expect(after - before < 8 * 1024, "RSS grew from \(before) KiB to \(after) KiB over 10,000 sessions")
+    }
+}
