@@ -3,13 +3,15 @@
 #   make test    the whole suite (installs missing Debian packages when run as root)
 #   make build   debug build
 #   make certs   regenerate certs/diegoUcamCert.pem and certs/diegoUcamKey.pem
+#   make sanitize  the suite under AddressSanitizer and ThreadSanitizer (SANITIZERS=address for one)
 
 SWIFT ?= swift
 RELEASE_BIN := .build/release/tlshello
 DEBUG_BIN := .build/debug/tlshello
 DEMO_SUBJECT := C=ES,ST=Murcia,L=Murcia,O=Ucam,OU=Alumnos,CN=diegoUcamCert
+SANITIZERS ?= address thread
 
-.PHONY: all deps build release test demo certs clean help
+.PHONY: all deps build release test demo certs sanitize clean help
 
 all: build
 
@@ -29,6 +31,12 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
+sanitize: deps
+	@for sanitizer in $(SANITIZERS); do \
+	  echo "== swift test --sanitize=$$sanitizer =="; \
+	  $(SWIFT) test --sanitize=$$sanitizer --scratch-path .build-$$sanitizer || exit 1; \
+	done
+
 demo: release
 	@scripts/demo.sh $(RELEASE_BIN)
 
@@ -38,4 +46,4 @@ certs: build
 	  --key-type rsa --bits 2048 --digest sha512 --days 10950 --force
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-address .build-thread
