@@ -8,10 +8,10 @@
 SWIFT ?= swift
 RELEASE_BIN := .build/release/tlshello
 DEBUG_BIN := .build/debug/tlshello
-DEMO_SUBJECT := C=ES,ST=Murcia,L=Murcia,O=Ucam,OU=Alumnos,CN=diegoUcamCert
+DEMO_SUBJECT := CN=diegoUcamCert,OU=Alumnos,O=Ucam,L=Murcia,ST=Murcia,C=ES
 SANITIZERS ?= address thread
 
-.PHONY: all deps build release test demo certs sanitize clean help
+.PHONY: all deps test-deps build release test demo certs sanitize clean help
 
 all: build
 
@@ -19,7 +19,10 @@ help:
 	@sed -n 's/^#   /  /p' Makefile
 
 deps:
-	@scripts/ensure-packages.sh
+	@scripts/ensure-packages.sh build
+
+test-deps:
+	@scripts/ensure-packages.sh test
 
 build: deps
 	$(SWIFT) build
@@ -27,14 +30,15 @@ build: deps
 release: deps
 	$(SWIFT) build -c release --product tlshello
 
-test: deps
+test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-sanitize: deps
+sanitize: test-deps
 	@for sanitizer in $(SANITIZERS); do \
 	  echo "== swift test --sanitize=$$sanitizer =="; \
-	  $(SWIFT) test --sanitize=$$sanitizer --scratch-path .build-$$sanitizer || exit 1; \
+	  TLSHELLO_SANITIZER=$$sanitizer LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan-suppressions.txt \
+	    $(SWIFT) test --sanitize=$$sanitizer --scratch-path .build-$$sanitizer || exit 1; \
 	done
 
 demo: release

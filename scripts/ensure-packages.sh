@@ -1,18 +1,27 @@
 #!/usr/bin/env bash
 # Makes sure the Debian packages tlshello needs are installed: installs the missing ones with
 # apt-get when run as root, otherwise names them in one message and fails.
+#   scripts/ensure-packages.sh build   what building needs (GnuTLS headers, pkg-config)
+#   scripts/ensure-packages.sh test    that plus the test peers (OpenSSL, GnuTLS tools, Python, tshark)
 set -euo pipefail
 
 # package:command-that-proves-it (empty command: ask dpkg)
-wanted=(
+build=(
   "libgnutls28-dev:"
   "pkg-config:pkg-config"
+)
+test=(
+  "ca-certificates:"
   "gnutls-bin:gnutls-cli"
   "openssl:openssl"
   "python3:python3"
-  "ca-certificates:"
   "tshark:tshark"
 )
+case "${1:-build}" in
+  build) wanted=("${build[@]}") ;;
+  test) wanted=("${build[@]}" "${test[@]}") ;;
+  *) echo "usage: $0 build|test" >&2; exit 2 ;;
+esac
 
 missing=()
 for entry in "${wanted[@]}"; do

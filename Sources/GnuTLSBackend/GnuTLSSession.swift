@@ -81,11 +81,12 @@ final class GnuTLSSession: TLSSession {
             }
         }
         installTransport()
-        if configuration.keyLog != nil { installKeyLog() }
+        installKeyLog()
     }
 
-    /// Sends this session's secrets to the configuration's key log (replacing GnuTLS's own
-    /// `SSLKEYLOGFILE` writer for this session).
+    /// Sends this session's secrets to the configuration's key log, or nowhere. This replaces
+    /// GnuTLS's own `SSLKEYLOGFILE` writer, which would create a world-readable file without the
+    /// checks of ``KeyLogFile``; front ends that honour `SSLKEYLOGFILE` open it as a ``KeyLogFile``.
     private func installKeyLog() {
         gnutls_session_set_keylog_function(session) { handle, label, secret in
             guard let handle, let label, let secret, let pointer = gnutls_transport_get_ptr(handle) else { return 0 }

@@ -73,6 +73,7 @@ final class HandshakeTracer {
             wireType = 2
             if type == GNUTLS_HANDSHAKE_HELLO_RETRY_REQUEST.rawValue {
                 // GnuTLS hands over only the HelloRetryRequest's extensions.
+                tls13 = true
                 name = "HelloRetryRequest"
                 details = HandshakeFacts.helloRetryGroup(extensions: body).map { "asks for a key share in \(TLSWire.groupName($0))" } ?? ""
                 break

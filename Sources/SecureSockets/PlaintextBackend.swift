@@ -22,6 +22,7 @@ final class PlaintextContext: TLSContext {
     let configuration: TLSConfiguration
     var warnings: [String] { ["plaintext: nothing is encrypted or verified"] }
     var localCertificate: CertificateInfo? { nil }
+    var enabledVersions: [TLSVersion] { [] }
 
     init(configuration: TLSConfiguration) { self.configuration = configuration }
 

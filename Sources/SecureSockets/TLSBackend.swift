@@ -28,6 +28,9 @@ public protocol TLSContext: AnyObject, Sendable {
     /// The certificate this side presents, if any (the leaf of the chain).
     var localCertificate: CertificateInfo? { get }
 
+    /// The table versions this context enables, newest first (as the backend reads its priorities).
+    var enabledVersions: [TLSVersion] { get }
+
     /// Makes a session for one connection.
     ///
     /// - Parameter peerName: for a client, the host connected to: used for SNI (unless it is an IP

@@ -51,6 +51,8 @@ public enum TLSError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidState(String)
     /// A key log file that cannot be used.
     case keyLogFile(path: String, reason: String)
+    /// The peer closed the connection without sending the expected reply.
+    case noReply
 
     /// The library error behind this failure, if the TLS library reported one.
     public var libraryError: BackendError? {
@@ -96,6 +98,7 @@ public enum TLSError: Error, Sendable, Equatable, CustomStringConvertible {
         case .certificateGeneration: return "certificate-generation"
         case .invalidState: return "invalid-state"
         case .keyLogFile: return "key-log-file"
+        case .noReply: return "no-reply"
         }
     }
 
@@ -137,7 +140,7 @@ public enum TLSError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .timedOut(stage, seconds):
             sentence = "timed out after \(Self.format(seconds)) s waiting for the peer (\(stage))"
         case .closedDuringHandshake:
-            sentence = "the peer closed the connection during the handshake (not a TLS server, or it rejected this client)"
+            sentence = "the peer closed the connection during the handshake (it may not speak TLS, or it gave up)"
         case .prematureClose:
             sentence = "the peer closed the connection without close_notify"
         case let .protocolError(reason, _):
@@ -156,6 +159,8 @@ public enum TLSError: Error, Sendable, Equatable, CustomStringConvertible {
             sentence = text
         case let .keyLogFile(path, reason):
             sentence = "key log \(path): \(reason)"
+        case .noReply:
+            sentence = "the server closed the connection without replying"
         }
         if let library = libraryError { return "\(sentence) [\(library.name)]" }
         return sentence

@@ -18,7 +18,7 @@ struct CertCommand: ParsableCommand {
 
         Example (what 'make certs' runs):
           tlshello cert --cert certs/diegoUcamCert.pem --key certs/diegoUcamKey.pem --digest sha512 \\
-            --subject 'C=ES,ST=Murcia,L=Murcia,O=Ucam,OU=Alumnos,CN=diegoUcamCert' --days 10950 --force
+            --subject 'CN=diegoUcamCert,OU=Alumnos,O=Ucam,L=Murcia,ST=Murcia,C=ES' --days 10950 --force
         """
     )
 

@@ -63,7 +63,6 @@ struct ClientCommand: ParsableCommand {
 
     private func exchange(trace: TraceCollector) throws(TLSError) {
         let policy = try versions.policy()
-        Console.warnDeprecated(policy)
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.versions = policy
         configuration.serverName = serverName
@@ -76,6 +75,7 @@ struct ClientCommand: ParsableCommand {
         }
         configuration.keyLog = try traceOptions.openKeyLog()
         let context = try GnuTLS().makeContext(configuration: configuration)
+        Console.warnDeprecated(context)
 
         let socket = try TLSSocket.connect(host: host, port: port, context: context, trace: trace.handler)
         defer { socket.close() }
@@ -90,8 +90,9 @@ struct ClientCommand: ParsableCommand {
         try socket.write(message)
         if !json { Console.out("2. message sent: \(message)") }
         let reply = try socket.readMessage(limit: 1024)
+        if reply.isEmpty { throw .noReply }
         let replyText = String(decoding: reply, as: UTF8.self)
-        if !json { Console.out("3. reply received: \(replyText)") }
+        if !json { Console.out("3. reply received: \(Console.printable(replyText))") }
         socket.close(waitingForPeer: 1)
         let closeNote: String
         if socket.peerClosedWithoutCloseNotify {
@@ -108,17 +109,4 @@ struct ClientCommand: ParsableCommand {
             Console.out("4. disconnected from the server (\(closeNote))")
         }
     }
-}
-
-/// The JSON object printed for one exchange, by the client and the server alike.
-struct ExchangeReport: Encodable {
-    let event = "exchange"
-    let role: String
-    let peer: String
-    let negotiated: SessionInfo
-    let sent: String
-    let received: String
-    let closing: String
-    var trace: [TLSTraceEvent]? = nil
-    var connection: Int? = nil
 }

@@ -30,9 +30,24 @@ enum Console {
         out(String(decoding: data, as: UTF8.self))
     }
 
-    /// The one-line warning for deprecated versions, if `policy` enables any.
-    static func warnDeprecated(_ policy: TLSVersionPolicy) {
-        let old = policy.deprecatedVersions
+    /// `text` with control characters (newlines, escape sequences) shown as `\u{…}`, so what a
+    /// peer sent can never forge a log line or drive the terminal.
+    static func printable(_ text: String) -> String {
+        var result = ""
+        for scalar in text.unicodeScalars {
+            if scalar.value < 0x20 || scalar.value == 0x7f || (0x80..<0xa0).contains(scalar.value) {
+                result += "\\u{" + String(scalar.value, radix: 16) + "}"
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
+    /// The one-line warning for deprecated versions, if `context` enables any (whether a version
+    /// option or a raw priority string enabled them).
+    static func warnDeprecated(_ context: any TLSContext) {
+        let old = context.enabledVersions.filter(\.isDeprecated).sorted()
         guard !old.isEmpty else { return }
         let names = old.map(\.displayName).joined(separator: " and ")
         warn("\(names) \(old.count == 1 ? "is" : "are") deprecated (RFC 8996) and enabled only because you asked")
@@ -47,35 +62,5 @@ enum Console {
             if count <= 0 { return }
             offset += count
         }
-    }
-}
-
-/// The JSON shape of a failure, printed with `--json`.
-struct ErrorReport: Encodable {
-    let event = "error"
-    let kind: String
-    let message: String
-    let library: BackendError?
-    let peer: String?
-    let trace: [TLSTraceEvent]?
-
-    init(_ error: TLSError, peer: String? = nil, trace: [TLSTraceEvent]? = nil) {
-        kind = error.kind
-        message = error.description
-        library = error.libraryError
-        self.peer = peer
-        self.trace = trace
-    }
-}
-
-/// Ends the process with a status: 1 for connection and TLS failures, 2 for bad input.
-func exitStatus(for error: TLSError) -> Int32 {
-    switch error {
-    case .unknownVersion, .invalidVersionRange, .conflictingOptions, .invalidPriority, .certificateFile,
-         .privateKeyFile, .keyMismatch, .wrongPassphrase, .trustStore, .invalidConfiguration, .certificateGeneration,
-         .keyLogFile:
-        return 2
-    default:
-        return 1
     }
 }

@@ -114,7 +114,7 @@ final class GreetingHandler: ChannelInboundHandler {
         graceTimer?.cancel()
         let received = message.text
         let extra = message.discarded > 0 ? " (\(message.discarded) bytes beyond the \(message.limit)-byte limit discarded)" : ""
-        log.step(connection, peer, "3. message received: \(received)\(extra)")
+        log.step(connection, peer, "3. message received: \(Console.printable(received))\(extra)")
         context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: settings.reply)), promise: nil)
         log.step(connection, peer, "   reply sent: \(settings.reply)")
         context.close(promise: nil)

@@ -70,7 +70,6 @@ struct ServerCommand: ParsableCommand {
         let server: GreetingServer
         do {
             let policy = try versions.policy()
-            Console.warnDeprecated(policy)
             var configuration = TLSConfiguration.makeServerConfiguration(
                 certificateChain: .file(cert),
                 privateKey: .file(key, passphrase: passphrase ?? environmentPassphrase()))
@@ -78,6 +77,7 @@ struct ServerCommand: ParsableCommand {
             configuration.handshakeTimeout = handshakeTimeout
             configuration.keyLog = try traceOptions.openKeyLog()
             let context = try GnuTLS().makeContext(configuration: configuration)
+            Console.warnDeprecated(context)
             for warning in context.warnings { Console.warn(warning) }
             if let leaf = context.localCertificate {
                 log.notice("certificate read: \(cert) (\(leaf.subject), valid until \(leaf.notAfter.utcDay)), key read: \(key)",

@@ -1,8 +1,8 @@
 import SecureSockets
 
-/// What the server prints: the demo's numbered steps per connection in plain lines, or one JSON
-/// object per exchange and per failure with `--json`. Failures go to standard error as well in
-/// plain mode (one line each).
+/// What the server prints on standard output: the demo's numbered steps per connection in plain
+/// lines (a failure is one `failed:` line), or one JSON object per exchange and per failure with
+/// `--json`.
 struct ServerLog: Sendable {
     let json: Bool
 

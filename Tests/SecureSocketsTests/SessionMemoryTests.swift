@@ -25,7 +25,11 @@ import Testing
         }
     }
 
-    @Test func tenThousandSessionsReturnMemoryToItsBaseline() throws {
+    /// Under a sanitizer freed memory is held in quarantine, so resident size says nothing.
+    static let sanitized = ProcessInfo.processInfo.environment["TLSHELLO_SANITIZER"] != nil
+
+    @Test(.disabled(if: sanitized, "resident size is meaningless under a sanitizer"))
+    func tenThousandSessionsReturnMemoryToItsBaseline() throws {
         let client = try Fixtures.clientContext(versions: .exactly(.tlsv1_3))
         let server = try Fixtures.serverContext(Fixtures.make(CertificateRequest(keyType: .ecdsaP256)),
                                                 versions: .exactly(.tlsv1_3))

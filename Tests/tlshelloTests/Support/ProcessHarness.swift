@@ -75,6 +75,13 @@ final class RunningProcess: @unchecked Sendable {
             }
         }
         _ = Self.ignoreSIGPIPE
+        // Wake the waiters when the child exits, so no wait has to poll.
+        process.terminationHandler = { [weak self] _ in
+            guard let self else { return }
+            self.condition.lock()
+            self.condition.broadcast()
+            self.condition.unlock()
+        }
         try process.run()
         // One reader thread per pipe, reading until end of file: no output is lost and the end is seen.
         for (pipe, isStdout) in [(outPipe, true), (errPipe, false)] {
@@ -161,11 +168,9 @@ final class RunningProcess: @unchecked Sendable {
     /// Waits until the process exited or the deadline passes; true if it exited.
     func waitForExit(timeout: Double) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline {
-            condition.lock()
-            _ = condition.wait(until: min(deadline, Date().addingTimeInterval(0.05)))
-            condition.unlock()
-        }
+        condition.lock()
+        while process.isRunning && condition.wait(until: deadline) {}
+        condition.unlock()
         return !process.isRunning
     }
 
@@ -184,11 +189,9 @@ final class RunningProcess: @unchecked Sendable {
     @discardableResult
     func wait(timeout: Double = 20) -> ProcessResult {
         let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline {
-            condition.lock()
-            _ = condition.wait(until: min(deadline, Date().addingTimeInterval(0.05)))
-            condition.unlock()
-        }
+        condition.lock()
+        while process.isRunning && condition.wait(until: deadline) {}
+        condition.unlock()
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         condition.lock()
