@@ -1,4 +1,6 @@
 import Foundation
+import GnuTLSBackend
+import SecureSockets
 import Testing
 
 /// `tlshello server` and `tlshello client` end to end over loopback, as a user runs them.
@@ -107,6 +109,22 @@ import Testing
         let result = server.process.stop(signal: SIGINT)
         #expect(result.status == 0)
         #expect(result.stdout.contains("SIGINT received: stopping"))
+    }
+
+    @Test(arguments: [true, false])
+    func aServerThatClosesWithoutReplyingFailsTheClient(sendsCloseNotify: Bool) throws {
+        let listener = try TLSListener(host: "127.0.0.1", port: 0, context: GnuTLS().makeContext(
+            configuration: .makeServerConfiguration(certificateChain: .file(Paths.demoCertificate),
+                                                    privateKey: .file(Paths.demoKey))))
+        let client = try RunningProcess(Paths.tlshello, ["client", "127.0.0.1", "--port", String(listener.localEndpoint.port),
+                                                        "--cafile", Paths.demoCertificate])
+        let socket = try listener.accept()
+        try socket.handshake()
+        _ = try socket.readMessage()
+        if sendsCloseNotify { socket.close() } else { socket.transport.close() }
+        let result = client.wait(timeout: 20)
+        #expect(result.status == 1)
+        #expect(result.stderr == "tlshello client: the server closed the connection without replying\n")
     }
 
     @Test func connectionRefused() throws {
