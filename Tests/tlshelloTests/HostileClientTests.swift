@@ -253,4 +253,23 @@ import Testing
         try target.expectServed()
         target.expectClean()
     }
+
+    @Test func runningOutOfDescriptorsPausesAcceptingAndRecovers() throws {
+        // The server gets only 48 descriptors: about 30 are its own, so most of these connections
+        // cannot be accepted until the others are gone.
+        let server = try RunningProcess("/bin/sh", ["-c", "ulimit -n 48 && exec \"$0\" server --host 127.0.0.1 --port 0",
+                                                    Paths.tlshello])
+        let line = try #require(server.waitForLine(containing: "listening on 127.0.0.1:"))
+        let port = try #require(Int(line.split(separator: " ")[2].split(separator: ":")[1]))
+        var sockets: [TCPSocket] = []
+        for _ in 0..<60 { sockets.append(try TCPSocket.connect(host: "127.0.0.1", port: port, timeout: 5)) }
+        #expect(server.waitForLine(containing: "accept failed: Too many open files; pausing new connections briefly") != nil)
+        sockets.forEach { $0.close() }
+        var result = try tlshello(["client", "127.0.0.1", "--port", String(port), "--cafile", Paths.demoCertificate])
+        for _ in 0..<5 where result.status != 0 {
+            result = try tlshello(["client", "127.0.0.1", "--port", String(port), "--cafile", Paths.demoCertificate])
+        }
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(server.stop().status == 0)
+    }
 }
