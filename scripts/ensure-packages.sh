@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the Debian packages tlshello needs are installed: installs the missing ones with
-# apt-get when run as root, otherwise names them in one message and fails.
+# apt-get when run as root, otherwise names them in one message and fails. Arguments add entries
+# of the same form as the list below.
 set -euo pipefail
 
 # package:command-that-proves-it (empty command: ask dpkg)
@@ -13,6 +14,8 @@ wanted=(
   "ca-certificates:"
   "tshark:tshark"
 )
+# Extra package:command entries from the caller (e.g. `ensure-packages.sh debootstrap:debootstrap`).
+wanted+=("$@")
 
 missing=()
 for entry in "${wanted[@]}"; do
