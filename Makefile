@@ -1,6 +1,8 @@
 # tlshello — the greeting demo over GnuTLS.
 #   make demo    release build, server and client on loopback, verification on
 #   make test    the whole suite (installs missing Debian packages when run as root)
+#   make interop the interop matrix against OpenSSL, GnuTLS, Python ssl and tlslite-ng (docs/interop.md)
+#   make no-openssl  static-stdlib build run inside a cached Debian 12 minbase root without OpenSSL
 #   make build   debug build
 #   make certs   regenerate certs/diegoUcamCert.pem and certs/diegoUcamKey.pem
 #   make sanitize  the suite under AddressSanitizer and ThreadSanitizer (SANITIZERS=address for one)
@@ -8,10 +10,12 @@
 SWIFT ?= swift
 RELEASE_BIN := .build/release/tlshello
 DEBUG_BIN := .build/debug/tlshello
+STATIC_BIN := .build-static/release/tlshello
+INTEROP_VENV := .build-interop/venv
 DEMO_SUBJECT := CN=diegoUcamCert,OU=Alumnos,O=Ucam,L=Murcia,ST=Murcia,C=ES
 SANITIZERS ?= address thread
 
-.PHONY: all deps test-deps build release test demo certs sanitize clean help
+.PHONY: all deps test-deps build release static test demo interop no-openssl certs sanitize clean help
 
 all: build
 
@@ -44,10 +48,21 @@ sanitize: test-deps
 demo: release
 	@scripts/demo.sh $(RELEASE_BIN)
 
+# The Swift runtime linked in: the binary needs only glibc, libstdc++ and the system GnuTLS.
+static: deps
+	$(SWIFT) build -c release --product tlshello --static-swift-stdlib --scratch-path .build-static
+
+interop: release
+	@scripts/interop-peers.sh $(INTEROP_VENV) >/dev/null
+	python3 interop/run-matrix.py --tlshello $(RELEASE_BIN) --tlslite-python $(INTEROP_VENV)/bin/python
+
+no-openssl: static
+	@scripts/no-openssl.sh $(STATIC_BIN)
+
 certs: build
 	$(DEBUG_BIN) cert --cert certs/diegoUcamCert.pem --key certs/diegoUcamKey.pem \
 	  --subject '$(DEMO_SUBJECT)' --san localhost --san 127.0.0.1 --san ::1 \
 	  --key-type rsa --bits 2048 --digest sha512 --days 10950 --force
 
 clean:
-	rm -rf .build .build-address .build-thread
+	rm -rf .build .build-address .build-thread .build-static .build-interop

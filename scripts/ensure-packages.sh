@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Makes sure the Debian packages tlshello needs are installed: installs the missing ones with
 # apt-get when run as root, otherwise names them in one message and fails.
-#   scripts/ensure-packages.sh build   what building needs (GnuTLS headers, pkg-config)
-#   scripts/ensure-packages.sh test    that plus the test peers (OpenSSL, GnuTLS tools, Python, tshark)
+#   scripts/ensure-packages.sh build [ENTRY…]   what building needs (GnuTLS headers, pkg-config)
+#   scripts/ensure-packages.sh test [ENTRY…]    that plus the test peers (OpenSSL, GnuTLS tools, Python, tshark)
+# Extra ENTRY arguments have the form of the lists below (package:command, e.g. debootstrap:debootstrap).
 set -euo pipefail
 
 # package:command-that-proves-it (empty command: ask dpkg)
@@ -17,11 +18,12 @@ test=(
   "python3:python3"
   "tshark:tshark"
 )
-case "${1:-build}" in
-  build) wanted=("${build[@]}") ;;
-  test) wanted=("${build[@]}" "${test[@]}") ;;
-  *) echo "usage: $0 build|test" >&2; exit 2 ;;
+mode=build
+case "${1:-}" in
+  build|test) mode=$1; shift ;;
 esac
+if [ "$mode" = test ]; then wanted=("${build[@]}" "${test[@]}"); else wanted=("${build[@]}"); fi
+wanted+=("$@")
 
 missing=()
 for entry in "${wanted[@]}"; do

@@ -16,8 +16,10 @@ enum HandshakeFailure {
                 return .noCommonVersion(detail: "this side offered \(offered); the peer answered \(alert)",
                                         library: library, alert: alert)
             }
+            // No handshake message from the server yet (last_in is -1): it refused the hello itself.
+            // (gnutls_protocol_get_version is no test: a client reports the highest version it offered.)
             if alert.code == UInt8(GNUTLS_A_HANDSHAKE_FAILURE.rawValue) && session.role == .client
-                && gnutls_protocol_get_version(session.session).rawValue == 0 {
+                && Int32(bitPattern: gnutls_handshake_get_last_in(session.session).rawValue) < 0 {
                 return .handshakeFailed(
                     reason: "the peer refused the handshake (\(alert)): it shares none of the offered versions (\(offered)) or cipher suites",
                     library: library, alert: alert)
