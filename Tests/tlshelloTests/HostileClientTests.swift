@@ -80,6 +80,20 @@ import Testing
         try TCPSocket.connect(host: "127.0.0.1", port: target.server.port, timeout: 5)
     }
 
+    /// A client context that trusts the demo certificate.
+    static func trustingClient() throws -> any TLSContext {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.trustRoots = .file(Paths.demoCertificate)
+        return try GnuTLS().makeContext(configuration: configuration)
+    }
+
+    /// A TLS connection to the target whose handshake is done.
+    private func handshaken(_ target: Target, context: (any TLSContext)? = nil) throws -> TLSSocket {
+        let socket = try TLSSocket(transport: connect(target), context: context ?? Self.trustingClient(), peerName: "127.0.0.1")
+        try socket.handshake()
+        return socket
+    }
+
     /// Closes with a reset (SO_LINGER 0) instead of a FIN.
     private func reset(_ socket: TCPSocket) {
         var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
@@ -156,12 +170,9 @@ import Testing
 
     @Test func clientsThatVanishAfterTheHandshake() throws {
         let target = try Target()
-        var configuration = TLSConfiguration.makeClientConfiguration()
-        configuration.trustRoots = .file(Paths.demoCertificate)
-        let context = try GnuTLS().makeContext(configuration: configuration)
+        let context = try Self.trustingClient()
         for _ in 0..<100 {
-            let socket = try TLSSocket(transport: connect(target), context: context, peerName: "127.0.0.1")
-            try socket.handshake()
+            let socket = try handshaken(target, context: context)
             socket.transport.close() // no close_notify, no message
         }
         target.expectLogged("failed:", count: 100)
@@ -171,11 +182,7 @@ import Testing
 
     @Test func aClientThatNeverSendsItsMessageIsClosed() throws {
         let target = try Target()
-        var configuration = TLSConfiguration.makeClientConfiguration()
-        configuration.trustRoots = .file(Paths.demoCertificate)
-        let socket = try TLSSocket(transport: connect(target), context: GnuTLS().makeContext(configuration: configuration),
-                                   peerName: "127.0.0.1")
-        try socket.handshake()
+        let socket = try handshaken(target)
         try target.expectServed()
         target.expectLogged("timed out after 1 s waiting for the peer (read)", count: 1)
         #expect(try socket.read() == nil, "the server closed the connection")
@@ -185,11 +192,7 @@ import Testing
 
     @Test func aMessageFarBeyondTheLimitIsCutAndTheRestDiscarded() throws {
         let target = try Target()
-        var configuration = TLSConfiguration.makeClientConfiguration()
-        configuration.trustRoots = .file(Paths.demoCertificate)
-        let socket = try TLSSocket(transport: connect(target), context: GnuTLS().makeContext(configuration: configuration),
-                                   peerName: "127.0.0.1")
-        try socket.handshake()
+        let socket = try handshaken(target)
         try? socket.write([UInt8](repeating: 0x41, count: 1024 * 1024)) // the server may close before all is sent
         target.expectLogged("3. message received: " + String(repeating: "A", count: 1024), count: 1)
         try target.expectServed()
@@ -238,11 +241,7 @@ import Testing
 
     @Test func closeNotifyWithoutAMessageGetsNoAnswer() throws {
         let target = try Target()
-        var configuration = TLSConfiguration.makeClientConfiguration()
-        configuration.trustRoots = .file(Paths.demoCertificate)
-        let socket = try TLSSocket(transport: connect(target), context: GnuTLS().makeContext(configuration: configuration),
-                                   peerName: "127.0.0.1")
-        try socket.handshake()
+        let socket = try handshaken(target)
         try socket.session.close()
         try socket.transport.write(socket.session.takeNetworkOutput())
         #expect(try socket.read() == nil, "no reply to a client that sent no message")
