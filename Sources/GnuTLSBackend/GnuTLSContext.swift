@@ -26,6 +26,8 @@ public final class GnuTLSContext: TLSContext, @unchecked Sendable {
 
     let credentials: gnutls_certificate_credentials_t
     let priority: gnutls_priority_t
+    /// A server's session ticket key (nil for clients and with tickets off).
+    let ticketKey: SessionTicketKey?
 
     /// Loads and compiles `configuration`. Reads files: do not call on an event loop.
     ///
@@ -37,6 +39,17 @@ public final class GnuTLSContext: TLSContext, @unchecked Sendable {
         let priority = try GnuTLSPriority.compile(priorityString)
         let names = GnuTLSPriority.enabledVersions(priorityString) ?? []
         enabledVersions = TLSVersion.allCases.reversed().filter { names.contains($0.displayName) }
+
+        if configuration.role == .server && configuration.sessionTickets {
+            do {
+                ticketKey = try SessionTicketKey()
+            } catch {
+                gnutls_priority_deinit(priority)
+                throw error
+            }
+        } else {
+            ticketKey = nil
+        }
 
         var credentials: gnutls_certificate_credentials_t?
         let code = gnutls_certificate_allocate_credentials(&credentials)
@@ -69,9 +82,10 @@ public final class GnuTLSContext: TLSContext, @unchecked Sendable {
         gnutls_priority_deinit(priority)
     }
 
-    /// Makes a session for one connection, sharing this context's credentials.
-    public func makeSession(peerName: String?) throws(TLSError) -> any TLSSession {
-        try GnuTLSSession(context: self, peerName: peerName)
+    /// Makes a session for one connection, sharing this context's credentials; a client given a
+    /// ticket offers it to resume.
+    public func makeSession(peerName: String?, resuming ticket: TLSResumptionTicket?) throws(TLSError) -> any TLSSession {
+        try GnuTLSSession(context: self, peerName: peerName, resuming: ticket)
     }
 
     private static func loadIdentity(

@@ -38,7 +38,7 @@ final class GnuTLSSession: TLSSession {
         }
     }
 
-    init(context: GnuTLSContext, peerName: String?) throws(TLSError) {
+    init(context: GnuTLSContext, peerName: String?, resuming ticket: TLSResumptionTicket? = nil) throws(TLSError) {
         self.context = context
         let configuration = context.configuration
         role = configuration.role
@@ -57,6 +57,15 @@ final class GnuTLSSession: TLSSession {
             }
             try check(gnutls_credentials_set(handle, GNUTLS_CRD_CERTIFICATE, UnsafeMutableRawPointer(context.credentials))) {
                 .invalidConfiguration("GnuTLS refused the credentials: \($0)")
+            }
+            if role == .server, let key = context.ticketKey {
+                try check(key.enable(on: handle, lifetime: configuration.ticketLifetime)) {
+                    .invalidConfiguration("GnuTLS refused the session ticket key: \($0)")
+                }
+            }
+            if role == .client, let ticket, !ticket.bytes.isEmpty {
+                // A ticket GnuTLS cannot read only costs the resumption: the handshake is full.
+                _ = ticket.bytes.withUnsafeBytes { gnutls_session_set_data(handle, $0.baseAddress, $0.count) }
             }
             if role == .client, let name, !name.isEmpty {
                 if !IPAddress.isLiteral(name) {
@@ -100,6 +109,15 @@ final class GnuTLSSession: TLSSession {
             keyLog.append(label: String(cString: label), clientRandom: random, secret: bytes)
             return 0
         }
+    }
+
+    var resumptionTicket: TLSResumptionTicket? {
+        guard role == .client, isHandshakeComplete,
+              gnutls_session_get_flags(session) & GNUTLS_SFLAGS_SESSION_TICKET.rawValue != 0 else { return nil }
+        var datum = gnutls_datum_t()
+        guard gnutls_session_get_data2(session, &datum) == GNUTLS_E_SUCCESS, let data = datum.data else { return nil }
+        defer { cgnutls_free(data) }
+        return TLSResumptionTicket(bytes: Array(UnsafeBufferPointer(start: data, count: Int(datum.size))))
     }
 
     deinit {

@@ -26,7 +26,9 @@ final class PlaintextContext: TLSContext {
 
     init(configuration: TLSConfiguration) { self.configuration = configuration }
 
-    func makeSession(peerName: String?) throws(TLSError) -> any TLSSession { PlaintextSession() }
+    func makeSession(peerName: String?, resuming ticket: TLSResumptionTicket?) throws(TLSError) -> any TLSSession {
+        PlaintextSession()
+    }
 }
 
 /// A session of ``PlaintextBackend``: input is application data, writes are output.
@@ -36,6 +38,7 @@ final class PlaintextSession: TLSSession {
     private var ended = false
     private var closed = false
     var traceHandler: ((TLSTraceEvent) -> Void)?
+    var resumptionTicket: TLSResumptionTicket? { nil }
 
     func receiveFromNetwork(_ bytes: UnsafeRawBufferPointer) { inbound.append(contentsOf: bytes) }
     func receiveEndOfInput() { ended = true }

@@ -21,11 +21,18 @@ public final class TCPSocket {
 
     /// Connects to `host:port`, trying each resolved address in turn, within `timeout` seconds.
     ///
+    /// - Parameter source: a local address literal to connect from (its port is chosen at connect
+    ///   time, so each source address has the whole ephemeral port range); nil: the system's choice.
     /// - Throws: ``TLSError/hostNotFound(host:reason:)``, ``TLSError/connectionRefused(host:port:)``,
     ///   ``TLSError/timedOut(stage:seconds:)`` or ``TLSError/socket(operation:errno:message:)``.
-    public static func connect(host: String, port: Int, timeout: Double) throws(TLSError) -> TCPSocket {
+    public static func connect(host: String, port: Int, timeout: Double, from source: String? = nil) throws(TLSError) -> TCPSocket {
         let addresses = try resolve(host: host, port: port, passive: false)
         defer { freeaddrinfo(addresses) }
+        let sources = try source.map { (name: String) throws(TLSError) -> UnsafeMutablePointer<addrinfo> in
+            guard IPAddress.isLiteral(name) else { throw .hostNotFound(host: name, reason: "a source address must be an IP address") }
+            return try resolve(host: name, port: 0, passive: true)
+        }
+        defer { if let sources { freeaddrinfo(sources) } }
         var lastError: TLSError = .connectionRefused(host: host, port: port)
         var entry: UnsafeMutablePointer<addrinfo>? = addresses
         while let info = entry?.pointee {
@@ -35,6 +42,13 @@ public final class TCPSocket {
             guard fd >= 0 else { lastError = socketError("socket"); continue }
             guard let address = info.ai_addr else { _ = Glibc.close(fd); continue }
             let peer = Endpoint.from(address, length: info.ai_addrlen)
+            if let sources {
+                if let failure = bind(fd, family: info.ai_family, to: sources, label: source ?? "") {
+                    _ = Glibc.close(fd)
+                    lastError = failure
+                    continue
+                }
+            }
             var result = Glibc.connect(fd, address, info.ai_addrlen)
             if result < 0 && errno == EINPROGRESS {
                 if try !waitFor(fd: fd, events: Int16(POLLOUT), seconds: timeout) {
@@ -60,6 +74,22 @@ public final class TCPSocket {
             return TCPSocket(descriptor: fd, peer: peer)
         }
         throw lastError
+    }
+
+    /// Binds `fd` to the first of `sources` in `family`, leaving the port to connect
+    /// (IP_BIND_ADDRESS_NO_PORT); the error, or nil when bound.
+    private static func bind(_ fd: Int32, family: Int32, to sources: UnsafeMutablePointer<addrinfo>, label: String) -> TLSError? {
+        var entry: UnsafeMutablePointer<addrinfo>? = sources
+        while let info = entry?.pointee {
+            entry = info.ai_next
+            guard info.ai_family == family, let address = info.ai_addr else { continue }
+            var one: Int32 = 1
+            setsockopt(fd, Int32(IPPROTO_IP), 24 /* IP_BIND_ADDRESS_NO_PORT */, &one, socklen_t(MemoryLayout<Int32>.size))
+            if Glibc.bind(fd, address, info.ai_addrlen) == 0 { return nil }
+            return socketError("bind to source address \(label)")
+        }
+        return .socket(operation: "bind to source address \(label)", errno: EAFNOSUPPORT,
+                       message: "the source address is not of the destination's address family")
     }
 
     /// Resolves `host` (a name or an address literal) and `port`; free the result with `freeaddrinfo`.

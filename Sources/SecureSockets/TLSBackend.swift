@@ -35,7 +35,18 @@ public protocol TLSContext: AnyObject, Sendable {
     ///
     /// - Parameter peerName: for a client, the host connected to: used for SNI (unless it is an IP
     ///   address) and verification when the configuration names no ``TLSConfiguration/serverName``.
-    func makeSession(peerName: String?) throws(TLSError) -> any TLSSession
+    /// - Parameter ticket: for a client, a ticket from an earlier session with the same server, to
+    ///   resume it (``SessionInfo/resumed`` tells whether the server accepted it); nil for a full handshake.
+    func makeSession(peerName: String?, resuming ticket: TLSResumptionTicket?) throws(TLSError) -> any TLSSession
+}
+
+extension TLSContext {
+    /// Makes a session for one connection, with a full handshake.
+    ///
+    /// - Parameter peerName: for a client, the host connected to (SNI and verification).
+    public func makeSession(peerName: String?) throws(TLSError) -> any TLSSession {
+        try makeSession(peerName: peerName, resuming: nil)
+    }
 }
 
 /// What a handshake step reports.
@@ -102,6 +113,10 @@ public protocol TLSSession: AnyObject {
     /// handshake starts). Sent messages are reported when ``takeNetworkOutput()`` hands their
     /// records over. Nil: no trace.
     var traceHandler: ((TLSTraceEvent) -> Void)? { get set }
+    /// For a client, what resumes this session later: nil before the server sent a ticket (in
+    /// TLS 1.3 the ticket comes after the handshake, with the first data or the close) or when the
+    /// server sends none.
+    var resumptionTicket: TLSResumptionTicket? { get }
 }
 
 extension TLSSession {

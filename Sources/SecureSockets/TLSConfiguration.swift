@@ -94,6 +94,14 @@ public struct TLSConfiguration: Sendable, Equatable {
     /// Where to write the session secrets (NSS key log format) so a capture can be decrypted.
     /// Nil: nowhere. Anyone holding the file can decrypt the traffic.
     public var keyLog: KeyLogFile?
+    /// Whether a server issues session tickets and resumes sessions from them (TLS 1.2 and 1.3).
+    /// Default true. The ticket key is random, made when the configuration is compiled, and never
+    /// leaves the process; see ``ticketLifetime``.
+    public var sessionTickets = true
+    /// How long a server's session ticket stays valid, in seconds; also the period at which the
+    /// ticket key rotates (a ticket from the previous period still resumes, an older one gets a
+    /// full handshake). Default 3600.
+    public var ticketLifetime: Double = 3600
 
     /// Creates a configuration for `role` with every other field at its default.
     public init(role: Role) {
@@ -128,6 +136,9 @@ public struct TLSConfiguration: Sendable, Equatable {
         }
         guard handshakeTimeout > 0, readTimeout > 0, handshakeTimeout.isFinite, readTimeout.isFinite else {
             throw .invalidConfiguration("timeouts must be positive numbers of seconds")
+        }
+        guard ticketLifetime >= 1, ticketLifetime <= 7 * 24 * 3600 else {
+            throw .invalidConfiguration("the ticket lifetime must be between 1 second and 7 days (604800 seconds)")
         }
     }
 }

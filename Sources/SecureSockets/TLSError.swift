@@ -53,6 +53,8 @@ public enum TLSError: Error, Sendable, Equatable, CustomStringConvertible {
     case keyLogFile(path: String, reason: String)
     /// The peer closed the connection without sending the expected reply.
     case noReply
+    /// A resumption was asked for and did not happen (no ticket, or the server ignored it).
+    case notResumed(reason: String)
 
     /// The library error behind this failure, if the TLS library reported one.
     public var libraryError: BackendError? {
@@ -99,6 +101,7 @@ public enum TLSError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidState: return "invalid-state"
         case .keyLogFile: return "key-log-file"
         case .noReply: return "no-reply"
+        case .notResumed: return "not-resumed"
         }
     }
 
@@ -161,6 +164,8 @@ public enum TLSError: Error, Sendable, Equatable, CustomStringConvertible {
             sentence = "key log \(path): \(reason)"
         case .noReply:
             sentence = "the server closed the connection without replying"
+        case let .notResumed(reason):
+            sentence = "the session was not resumed: \(reason)"
         }
         if let library = libraryError { return "\(sentence) [\(library.name)]" }
         return sentence

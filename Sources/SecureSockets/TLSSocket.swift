@@ -14,10 +14,14 @@ public final class TLSSocket {
     public private(set) var peerClosedWithoutCloseNotify = false
 
     /// Wraps a connected TCP socket; call ``handshake()`` next.
-    public init(transport: TCPSocket, context: any TLSContext, peerName: String?) throws(TLSError) {
+    ///
+    /// - Parameter ticket: for a client, a ticket from an earlier session to resume (see
+    ///   ``resumptionTicket``); nil for a full handshake.
+    public init(transport: TCPSocket, context: any TLSContext, peerName: String?,
+                resuming ticket: TLSResumptionTicket? = nil) throws(TLSError) {
         self.transport = transport
         self.configuration = context.configuration
-        self.session = try context.makeSession(peerName: peerName)
+        self.session = try context.makeSession(peerName: peerName, resuming: ticket)
     }
 
     /// Connects to `host:port` and completes the handshake, verifying the server as configured.
@@ -25,11 +29,18 @@ public final class TLSSocket {
     /// - Throws: ``TLSError`` for refused connections, timeouts, version mismatches and
     ///   verification failures, each in words.
     ///
-    /// - Parameter trace: called with each TLS message as it is sent or received, from the first.
-    public static func connect(host: String, port: Int, context: any TLSContext,
+    /// - Parameters:
+    ///   - source: the local address to connect from (e.g. one of several 127.0.0.x, each of which
+    ///     has its own range of ports); nil lets the system choose.
+    ///   - ticket: a ticket from an earlier session with this server, to resume it; nil for a full
+    ///     handshake. ``SessionInfo/resumed`` in ``info`` tells whether the server accepted it.
+    ///   - trace: called with each TLS message as it is sent or received, from the first.
+    public static func connect(host: String, port: Int, context: any TLSContext, from source: String? = nil,
+                               resuming ticket: TLSResumptionTicket? = nil,
                                trace: ((TLSTraceEvent) -> Void)? = nil) throws(TLSError) -> TLSSocket {
-        let transport = try TCPSocket.connect(host: host, port: port, timeout: context.configuration.handshakeTimeout)
-        let socket = try TLSSocket(transport: transport, context: context, peerName: host)
+        let transport = try TCPSocket.connect(host: host, port: port, timeout: context.configuration.handshakeTimeout,
+                                              from: source)
+        let socket = try TLSSocket(transport: transport, context: context, peerName: host, resuming: ticket)
         if let trace { socket.session.traceHandler = trace }
         try socket.handshake()
         return socket
@@ -40,6 +51,11 @@ public final class TLSSocket {
 
     /// What the handshake negotiated; nil before it completes.
     public var info: SessionInfo? { session.info }
+
+    /// What resumes this session on a later connection: nil until the server sent a ticket. In
+    /// TLS 1.3 the ticket follows the handshake, so ask after reading the reply or closing with
+    /// ``close(waitingForPeer:)``.
+    public var resumptionTicket: TLSResumptionTicket? { session.resumptionTicket }
 
     /// Runs the handshake to completion within the handshake timeout. On failure, the alert that
     /// explains it is sent to the peer before the error is thrown.

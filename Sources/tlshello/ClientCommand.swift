@@ -39,6 +39,9 @@ struct ClientCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Seconds allowed for connecting plus the handshake, and for the reply.", valueName: "seconds"))
     var timeout: Double = 10
 
+    @Flag(help: "Run the exchange twice: the second connection resumes the first's session with its ticket (fails if the server does not resume).")
+    var resume = false
+
     @OptionGroup var traceOptions: TraceOptions
 
     @Flag(help: "Print one JSON object for the exchange instead of the numbered steps.")
@@ -77,11 +80,31 @@ struct ClientCommand: ParsableCommand {
         let context = try GnuTLS().makeContext(configuration: configuration)
         Console.warnDeprecated(context)
 
-        let socket = try TLSSocket.connect(host: host, port: port, context: context, trace: trace.handler)
+        var ticket: TLSResumptionTicket?
+        for attempt in 1...(resume ? 2 : 1) {
+            if attempt == 2 {
+                guard let offered = ticket else {
+                    throw .notResumed(reason: "the server sent no session ticket (tickets off, or a server that issues none)")
+                }
+                if !json { Console.out("5. reconnecting with the session ticket (\(offered.bytes.count) bytes)") }
+            }
+            let info = try exchangeOnce(context: context, trace: trace, resuming: ticket, ticket: &ticket)
+            if attempt == 2 && !info.resumed {
+                throw .notResumed(reason: "the server ignored the ticket and ran a full handshake (ticket expired, key rotated, or resumption off)")
+            }
+        }
+    }
+
+    /// One connection: handshake (resuming `offered` if given), greeting, reply, close. Leaves the
+    /// session's ticket in `ticket`.
+    private func exchangeOnce(context: any TLSContext, trace: TraceCollector, resuming offered: TLSResumptionTicket?,
+                              ticket: inout TLSResumptionTicket?) throws(TLSError) -> SessionInfo {
+        let socket = try TLSSocket.connect(host: host, port: port, context: context, resuming: offered, trace: trace.handler)
         defer { socket.close() }
         guard let info = socket.info else { throw .invalidState("handshake finished without a report") }
         if !json {
-            Console.out("1. connected to \(socket.peer): \(info.protocolName), \(info.cipherSuite)")
+            let resumed = info.resumed ? " (resumed from the ticket: no certificate sent, nothing signed; the certificate below is the first handshake's)" : ""
+            Console.out("1. connected to \(socket.peer): \(info.protocolName), \(info.cipherSuite)\(resumed)")
             if let certificate = info.peerCertificates.first {
                 Console.out("   server certificate: \(certificate.subject), valid until \(certificate.notAfter.utcDay), SHA-256 \(certificate.sha256Fingerprint)")
             }
@@ -94,6 +117,7 @@ struct ClientCommand: ParsableCommand {
         let replyText = String(decoding: reply, as: UTF8.self)
         if !json { Console.out("3. reply received: \(Console.printable(replyText))") }
         socket.close(waitingForPeer: 1)
+        ticket = socket.resumptionTicket
         let closeNote: String
         if socket.peerClosedWithoutCloseNotify {
             closeNote = "the server closed without close_notify, as the demo's Python server does"
@@ -108,5 +132,6 @@ struct ClientCommand: ParsableCommand {
         } else {
             Console.out("4. disconnected from the server (\(closeNote))")
         }
+        return info
     }
 }

@@ -25,6 +25,8 @@ final class GreetingServer {
         var maximumConnections = 10_000
         var grace: Double = 5
         var trace = TraceOptions()
+        /// Echo every byte back until the client closes, instead of the greeting exchange.
+        var echo = false
     }
 
     /// Connections open now, and a semaphore signalled when the count drops to zero while stopping.
@@ -103,11 +105,19 @@ final class GreetingServer {
                     }
                     channel.closeFuture.whenComplete { _ in connections.release() }
                     let session = try current.withLockedValue { $0 }.makeSession(peerName: nil)
-                    let greeting = GreetingHandler(settings: settings, log: log, connection: admitted.number, peer: peer)
-                    session.traceHandler = greeting.traceHandler
                     let timeout = TimeAmount.milliseconds(Int64(settings.handshakeTimeout * 1000))
+                    let application: any ChannelHandler
+                    if settings.echo {
+                        let echo = EchoHandler(settings: settings, log: log, connection: admitted.number, peer: peer)
+                        session.traceHandler = echo.traceHandler
+                        application = echo
+                    } else {
+                        let greeting = GreetingHandler(settings: settings, log: log, connection: admitted.number, peer: peer)
+                        session.traceHandler = greeting.traceHandler
+                        application = greeting
+                    }
                     try channel.pipeline.syncOperations.addHandler(TLSSessionHandler(session: session, handshakeTimeout: timeout))
-                    try channel.pipeline.syncOperations.addHandler(greeting)
+                    try channel.pipeline.syncOperations.addHandler(application)
                 }
             }
         do {

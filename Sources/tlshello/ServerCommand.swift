@@ -12,7 +12,9 @@ struct ServerCommand: ParsableCommand {
         abstract: "Serve the greeting exchange over TLS until SIGINT or SIGTERM.",
         discussion: """
         For each client: handshake, read its message (up to 1024 bytes), print it, reply,
-        close_notify, close. Clients are served concurrently; one that fails costs one log line.
+        close_notify, close (with --echo: send back every byte until the client closes). Clients
+        are served concurrently; one that fails costs one log line. Session tickets let clients
+        resume (tlshello client --resume) until --ticket-lifetime passes.
         Once bound, the server prints 'listening on ADDR:PORT' (the real port with --port 0).
 
         Example: tlshello server --port 0 --tls-version tlsv1.2
@@ -52,7 +54,22 @@ struct ServerCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Seconds in-flight exchanges get to finish after SIGINT/SIGTERM.", valueName: "seconds"))
     var grace: Double = 5
 
+    @Flag(help: "Echo every byte back until the client closes, instead of the greeting exchange (for bulk benchmarks).")
+    var echo = false
+
+    @Flag(inversion: .prefixedNo, help: ArgumentHelp(
+        "Issue session tickets, so clients can resume without a full handshake (TLS 1.2 and 1.3)."))
+    var sessionTickets = true
+
+    @Option(name: .customLong("ticket-lifetime"), help: ArgumentHelp(
+        "Seconds a session ticket stays valid; the ticket key also rotates at this period (the previous period's tickets still resume).",
+        valueName: "seconds"))
+    var ticketLifetime: Double = 3600
+
     @OptionGroup var traceOptions: TraceOptions
+
+    @Flag(help: "Print no line per connection, only the server's own lines and failures.")
+    var quiet = false
 
     @Flag(help: "Print one JSON object per event (listening, exchange, failure) instead of the numbered steps.")
     var json = false
@@ -63,10 +80,19 @@ struct ServerCommand: ParsableCommand {
         for (name, value) in [("--handshake-timeout", handshakeTimeout), ("--message-timeout", messageTimeout), ("--grace", grace)] {
             guard value > 0 && value.isFinite else { throw ValidationError("\(name) must be a positive number of seconds") }
         }
+        guard ticketLifetime >= 1 && ticketLifetime <= 604_800 else {
+            throw ValidationError("--ticket-lifetime must be between 1 and 604800 seconds (7 days)")
+        }
+        if !sessionTickets && ticketLifetime != 3600 {
+            throw ValidationError("--ticket-lifetime has no effect with --no-session-tickets: drop one")
+        }
+        if echo && reply != "Hola soy tu servidor...." {
+            throw ValidationError("--reply has no effect with --echo: drop one")
+        }
     }
 
     func run() throws {
-        let log = ServerLog(json: json)
+        let log = ServerLog(json: json, quiet: quiet)
         let server: GreetingServer
         do {
             let policy = try versions.policy()
@@ -75,6 +101,8 @@ struct ServerCommand: ParsableCommand {
                 privateKey: .file(key, passphrase: passphrase ?? environmentPassphrase()))
             configuration.versions = policy
             configuration.handshakeTimeout = handshakeTimeout
+            configuration.sessionTickets = sessionTickets
+            configuration.ticketLifetime = ticketLifetime
             configuration.keyLog = try traceOptions.openKeyLog()
             let context = try GnuTLS().makeContext(configuration: configuration)
             Console.warnDeprecated(context)
@@ -84,11 +112,13 @@ struct ServerCommand: ParsableCommand {
                            event: "certificate", fields: ["certificate": cert, "key": key, "subject": leaf.subject])
             }
             let settings = GreetingServer.Settings(reply: reply, handshakeTimeout: handshakeTimeout, messageTimeout: messageTimeout,
-                                                   maximumConnections: maximumConnections, grace: grace, trace: traceOptions)
+                                                   maximumConnections: maximumConnections, grace: grace, trace: traceOptions,
+                                                   echo: echo)
             server = try GreetingServer(host: host, port: port, context: context, settings: settings, log: log)
             let fixed = configuration
             server.handleSignals { () throws(TLSError) in try GnuTLS().makeContext(configuration: fixed) }
-            log.notice("listening on \(server.localAddress) (\(policy.summary), \(GnuTLS().name))", event: "listening",
+            let features = (echo ? ", echo" : "") + (sessionTickets ? ", session tickets" : ", no session tickets")
+            log.notice("listening on \(server.localAddress) (\(policy.summary), \(GnuTLS().name)\(features))", event: "listening",
                        fields: ["address": server.localAddress.host, "port": String(server.localAddress.port),
                                 "versions": policy.summary])
         } catch {

@@ -2,13 +2,14 @@ import SecureSockets
 
 /// What the server prints on standard output: the demo's numbered steps per connection in plain
 /// lines (a failure is one `failed:` line), or one JSON object per exchange and per failure with
-/// `--json`.
+/// `--json`. With `--quiet`, only server-level lines and failures.
 struct ServerLog: Sendable {
     let json: Bool
+    var quiet = false
 
     /// One numbered step of a connection (plain mode only).
     func step(_ connection: Int, _ peer: String, _ text: String) {
-        guard !json else { return }
+        guard !json, !quiet else { return }
         Console.out("[#\(connection) \(peer)] \(text)")
     }
 
@@ -31,7 +32,7 @@ struct ServerLog: Sendable {
     /// A completed exchange (JSON mode only).
     func exchange(_ connection: Int, _ peer: String, info: SessionInfo, received: String, sent: String,
                   trace: [TLSTraceEvent]?) {
-        guard json else { return }
+        guard json, !quiet else { return }
         Console.json(ExchangeReport(role: "server", peer: peer, negotiated: info, sent: sent, received: received,
                                     closing: "close_notify sent", trace: trace, connection: connection))
     }
