@@ -1,0 +1,168 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ArgumentParser
+import Dispatch
+import GnuTLSBackend
+import SecureSockets
+
+/// `tlshello bench`: a load generator for TLS servers, this one's and others'.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Load a TLS server: concurrent loops of connect, handshake and exchange, for a while.",
+        discussion: """
+        Each of --connections loops runs exchanges one after another for --duration seconds,
+        each on a fresh TCP connection with a full handshake (resumed with --mode resume):
+          hello      the greeting, the reply, close (the tlshello and demo servers, echo servers)
+          handshake  close_notify right after the handshake (servers that do not speak the exchange)
+          resume     hello, resuming the loop's previous session with its ticket
+          bulk       stream --bytes through an echo server and back (checked), then close
+          idle       open --connections connections, hold them until --duration ends, SIGINT or
+                     SIGTERM, or standard input (a pipe) closes; prints a 'holding' line once open
+        Reports exchanges/s, failures by stage, latency quantiles of whole exchanges and this
+        process's CPU per exchange. Certificates are not verified unless --cafile is given.
+        Progress goes to standard error every second.
+
+        Examples:
+          tlshello bench 127.0.0.1 --connections 16 --duration 5 --tls-version tlsv1.3
+          tlshello bench 127.0.0.1 --port 9000 --mode bulk --bytes 16777216 --json
+        """
+    )
+
+    @Argument(help: "The server's host name or IP address.")
+    var host: String
+
+    @Option(help: "The server's port.")
+    var port: Int = 8801
+
+    @Option(help: ArgumentHelp("Concurrent loops (connections held, with --mode idle).", valueName: "n"))
+    var connections = 1
+
+    @Option(help: ArgumentHelp("Seconds to run (to hold, with --mode idle).", valueName: "seconds"))
+    var duration: Double = 5
+
+    @OptionGroup var versions: VersionOptions
+
+    @Option(help: "What each exchange does: hello, handshake, resume, bulk or idle.")
+    var mode: BenchMode = .hello
+
+    @Flag(help: "Resume sessions with tickets after each loop's first handshake (implied by --mode resume; with --mode handshake too).")
+    var resume = false
+
+    @Option(help: ArgumentHelp("Bytes per transfer with --mode bulk.", valueName: "n"))
+    var bytes = 16 * 1024 * 1024
+
+    @Option(help: "The greeting to send (hello and resume).")
+    var message = "Hola soy tu cliente"
+
+    @Option(name: .customLong("source"), help: ArgumentHelp(
+        "A local address to connect from; repeat to spread loops over several (e.g. 127.0.0.2, 127.0.0.3: each has its own port range).",
+        valueName: "addr"))
+    var sources: [String] = []
+
+    @Option(help: ArgumentHelp("Verify the server against this CA file (default: no verification).", valueName: "pem"))
+    var cafile: String?
+
+    @Option(name: .customLong("server-name"), help: ArgumentHelp("Name to send as SNI and, with --cafile, to verify.", valueName: "name"))
+    var serverName: String?
+
+    @Option(help: ArgumentHelp("Seconds allowed for each connect, handshake and read.", valueName: "seconds"))
+    var timeout: Double = 10
+
+    @Option(help: ArgumentHelp("Threads opening connections with --mode idle.", valueName: "n"))
+    var threads = 16
+
+    @Flag(help: "Print one JSON object with the figures instead of the report.")
+    var json = false
+
+    func validate() throws {
+        guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
+        guard connections >= 1 else { throw ValidationError("--connections must be at least 1") }
+        guard mode == .idle || connections <= 1024 else {
+            throw ValidationError("--connections above 1024 is for --mode idle (one thread per loop otherwise)")
+        }
+        guard duration > 0 && duration <= 24 * 3600 && duration.isFinite else {
+            throw ValidationError("--duration must be a positive number of seconds, at most 86400")
+        }
+        guard timeout > 0 && timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") }
+        guard bytes >= 1 else { throw ValidationError("--bytes must be at least 1") }
+        guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256") }
+        if resume && mode == .idle { throw ValidationError("--resume does not apply to --mode idle") }
+        if resume && mode == .bulk { throw ValidationError("--resume does not apply to --mode bulk") }
+        if mode != .bulk && bytes != 16 * 1024 * 1024 { throw ValidationError("--bytes applies to --mode bulk only") }
+        for source in sources where !IPAddress.isLiteral(source) {
+            throw ValidationError("--source '\(source)' is not an IP address")
+        }
+    }
+
+    func run() throws {
+        do {
+            try bench()
+        } catch let error as TLSError {
+            if json { Console.json(ErrorReport(error, peer: TLSError.hostPort(host, port))) }
+            Console.err("tlshello bench: \(error)")
+            throw ExitCode(exitStatus(for: error))
+        }
+    }
+
+    private func bench() throws {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.versions = try versions.policy()
+        configuration.serverName = serverName
+        configuration.handshakeTimeout = timeout
+        configuration.readTimeout = timeout
+        if let cafile {
+            configuration.trustRoots = .file(cafile)
+        } else {
+            configuration.certificateVerification = .none
+        }
+        let context = try GnuTLS().makeContext(configuration: configuration)
+        Console.warnDeprecated(context)
+        try DescriptorLimit.raise(toAtLeast: connections * (mode == .idle ? 1 : 2) + 64)
+        let plan = BenchPlan(host: host, port: port, mode: mode, connections: connections, duration: duration,
+                             message: Array(message.utf8), bytes: bytes, resume: resume, sources: sources, timeout: timeout)
+        let generator = LoadGenerator(plan: plan, context: context)
+        let stopSignals = StopSignals { generator.stop() }
+        defer { stopSignals.cancel() }
+        if cafile == nil && !json {
+            Console.err("tlshello bench: certificates are not verified (give --cafile to verify)")
+        }
+
+        let result: BenchResult
+        if mode == .idle {
+            result = generator.hold(threads: threads, holding: { opened in
+                if json {
+                    Console.json(HoldingLine(connections: opened.exchanges, failed: opened.failureCount))
+                } else {
+                    Console.out("holding \(opened.exchanges) connections (\(opened.failureCount) failed to open)")
+                }
+            }, release: {
+                stopSignals.wait(seconds: duration, orEndOfPipeInput: true)
+            })
+        } else {
+            let showProgress = duration > 3
+            result = generator.run { seconds, completed in
+                guard showProgress else { return }
+                Console.err("bench: \(Int(seconds.rounded())) s, \(completed) exchanges (\(BenchResult.fixed(Double(completed) / max(seconds, 0.001), 0))/s)")
+            }
+        }
+        if json {
+            Console.json(result.summary)
+        } else {
+            for line in result.lines { Console.out(line) }
+        }
+        if result.exchanges == 0 {
+            let reason = result.firstErrors.values.first ?? "nothing completed"
+            Console.err("tlshello bench: no exchange completed: \(reason)")
+            throw ExitCode(1)
+        }
+    }
+
+    /// The line printed once idle connections are open.
+    private struct HoldingLine: Encodable {
+        let event = "holding"
+        let connections: Int
+        let failed: Int
+    }
+}

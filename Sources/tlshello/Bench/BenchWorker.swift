@@ -1,0 +1,116 @@
+import SecureSockets
+
+/// One loop of a bench run, on its own thread: exchanges one after another until told to stop,
+/// each on a fresh connection, counting into its ``BenchTally``.
+final class BenchWorker: @unchecked Sendable {
+    let tally = BenchTally()
+    private let plan: BenchPlan
+    private let context: any TLSContext
+    private let source: String?
+    private var ticket: TLSResumptionTicket?
+    /// Two TLS records' worth of a repeating pattern: any chunk of up to one record starts at
+    /// `offset % recordSize` and is contiguous.
+    private static let recordSize = 16 * 1024
+    private static let pattern: [UInt8] = (0..<(2 * recordSize)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 8) }
+    /// Bytes in flight during a bulk transfer: small enough that neither side's socket buffers fill.
+    private static let window = 256 * 1024
+
+    init(plan: BenchPlan, context: any TLSContext, source: String?) {
+        self.plan = plan
+        self.context = context
+        self.source = source
+    }
+
+    /// Runs exchanges until `shouldStop` says so.
+    func run(shouldStop: () -> Bool) {
+        while !shouldStop() { exchange() }
+    }
+
+    /// One exchange of the plan's mode, counted as completed or failed at its stage.
+    func exchange() {
+        let start = MonotonicClock.nanoseconds()
+        guard let socket = open() else { return }
+        do throws(TLSError) {
+            switch plan.mode {
+            case .hello, .resume:
+                try socket.write(plan.message)
+                if try socket.readMessage(limit: 1024).isEmpty { throw .noReply }
+                if plan.resumes { ticket = socket.resumptionTicket ?? ticket }
+                socket.close()
+            case .handshake:
+                if plan.resumes {
+                    // A TLS 1.3 ticket follows the handshake: read up to the server's close for it.
+                    socket.close(waitingForPeer: plan.timeout)
+                    ticket = socket.resumptionTicket ?? ticket
+                } else {
+                    socket.close()
+                }
+            case .bulk:
+                try stream(over: socket)
+                socket.close()
+                tally.bytes += plan.bytes
+            case .idle:
+                tally.held.append(socket)
+            }
+        } catch {
+            socket.close()
+            tally.fail(.exchange, error)
+            return
+        }
+        tally.complete(latency: MonotonicClock.nanoseconds() - start, info: socket.info)
+    }
+
+    /// Connects and completes the handshake (resuming when the plan says so), or counts the failure.
+    private func open() -> TLSSocket? {
+        let transport: TCPSocket
+        do throws(TLSError) {
+            transport = try TCPSocket.connect(host: plan.host, port: plan.port, timeout: plan.timeout, from: source)
+        } catch {
+            tally.fail(.connect, error)
+            return nil
+        }
+        let socket: TLSSocket
+        do throws(TLSError) {
+            socket = try TLSSocket(transport: transport, context: context, peerName: plan.host,
+                                   resuming: plan.resumes ? ticket : nil)
+        } catch {
+            transport.close()
+            tally.fail(.handshake, error)
+            return nil
+        }
+        do throws(TLSError) {
+            try socket.handshake()
+        } catch {
+            socket.close()
+            tally.fail(.handshake, error)
+            return nil
+        }
+        return socket
+    }
+
+    /// Sends `plan.bytes` of the pattern and reads them back, at most ``window`` bytes ahead,
+    /// checking every byte that comes back.
+    private func stream(over socket: TLSSocket) throws(TLSError) {
+        let total = plan.bytes
+        var sent = 0
+        var received = 0
+        while received < total {
+            if sent < total && sent - received < Self.window {
+                let offset = sent % Self.recordSize
+                let count = min(Self.recordSize, total - sent)
+                try socket.write(Array(Self.pattern[offset..<(offset + count)]))
+                sent += count
+                continue
+            }
+            guard let data = try socket.read(maximum: Self.recordSize) else {
+                throw .protocolError(reason: "the server closed after echoing \(received) of \(total) bytes", library: nil)
+            }
+            let offset = received % Self.recordSize
+            guard received + data.count <= sent,
+                  data.elementsEqual(Self.pattern[offset..<(offset + data.count)]) else {
+                throw .protocolError(reason: "the echo differs from what was sent, at byte \(received)", library: nil)
+            }
+            received += data.count
+        }
+    }
+}
