@@ -112,8 +112,12 @@ final class GnuTLSSession: TLSSession {
     }
 
     var resumptionTicket: TLSResumptionTicket? {
-        guard role == .client, isHandshakeComplete,
-              gnutls_session_get_flags(session) & GNUTLS_SFLAGS_SESSION_TICKET.rawValue != 0 else { return nil }
+        guard role == .client, isHandshakeComplete else { return nil }
+        // A new ticket arrived; or a TLS 1.2 session resumed with a ticket the server did not
+        // replace, which resumes again.
+        let ticketed = gnutls_session_get_flags(session) & GNUTLS_SFLAGS_SESSION_TICKET.rawValue != 0
+        let resumedTLS12 = gnutls_session_is_resumed(session) != 0 && gnutls_protocol_get_version(session) != GNUTLS_TLS1_3
+        guard ticketed || resumedTLS12 else { return nil }
         var datum = gnutls_datum_t()
         guard gnutls_session_get_data2(session, &datum) == GNUTLS_E_SUCCESS, let data = datum.data else { return nil }
         defer { cgnutls_free(data) }

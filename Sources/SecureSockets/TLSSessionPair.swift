@@ -7,9 +7,10 @@ public final class TLSSessionPair {
     /// The server side.
     public let server: any TLSSession
 
-    /// Makes one session from each context.
-    public init(client: any TLSContext, server: any TLSContext, serverName: String? = "localhost") throws(TLSError) {
-        self.client = try client.makeSession(peerName: serverName)
+    /// Makes one session from each context; the client offers `ticket` to resume, if given.
+    public init(client: any TLSContext, server: any TLSContext, serverName: String? = "localhost",
+                resuming ticket: TLSResumptionTicket? = nil) throws(TLSError) {
+        self.client = try client.makeSession(peerName: serverName, resuming: ticket)
         self.server = try server.makeSession(peerName: nil)
     }
 

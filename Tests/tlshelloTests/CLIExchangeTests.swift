@@ -72,6 +72,32 @@ import Testing
         #expect(next.status == 0)
     }
 
+    @Test(arguments: ["tlsv1.2", "tlsv1.3"])
+    func clientResumesWithTheServersTicket(version: String) throws {
+        let server = try ServerUnderTest(["--tls-version", version])
+        let result = try server.client(["--resume", "--cafile", Paths.demoCertificate])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("5. reconnecting with the session ticket"))
+        #expect(result.stdout.contains("(resumed from the ticket: no certificate sent, nothing signed"))
+        #expect(result.stdout.components(separatedBy: "3. reply received: Hola soy tu servidor....").count == 3)
+    }
+
+    @Test func resumingFailsClearlyWithoutTickets() throws {
+        let server = try ServerUnderTest(["--no-session-tickets"])
+        let result = try server.client(["--resume", "--cafile", Paths.demoCertificate])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("3. reply received: Hola soy tu servidor...."))
+        #expect(result.stderr.contains("tlshello client: the session was not resumed: the server sent no session ticket"))
+    }
+
+    @Test func echoServerSendsTheGreetingBack() throws {
+        let server = try ServerUnderTest(["--echo"])
+        let result = try server.client(["--cafile", Paths.demoCertificate, "--message", "eco, eco"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("3. reply received: eco, eco\n"))
+        #expect(server.process.waitForLine(containing: "3. client closed: 8 bytes echoed") != nil)
+    }
+
     @Test func insecureSaysSoOnStandardError() throws {
         let server = try ServerUnderTest()
         let result = try server.client(["--insecure"])
