@@ -23,7 +23,18 @@ final class GnuTLSSession: TLSSession {
     private(set) var clientHelloBytes: [UInt8] = []
     private var closed = false
     private(set) var isHandshakeComplete = false
-    private(set) var info: SessionInfo?
+    /// What was negotiated, made on first use after the handshake (parsing the peer's chain has
+    /// a cost that a caller who never asks should not pay).
+    var info: SessionInfo? {
+        guard isHandshakeComplete else { return nil }
+        if let cachedInfo { return cachedInfo }
+        let made = SessionReport.make(self)
+        cachedInfo = made
+        return made
+    }
+    private var cachedInfo: SessionInfo?
+
+    var isResumed: Bool { isHandshakeComplete && gnutls_session_is_resumed(session) != 0 }
     /// The live trace, when a handler is set.
     private(set) var tracer: HandshakeTracer?
 
@@ -206,9 +217,10 @@ final class GnuTLSSession: TLSSession {
             case GNUTLS_E_SUCCESS:
                 isHandshakeComplete = true
                 clientHelloBytes = []
-                info = SessionReport.make(self)
-                tracer?.handshakeComplete = true
-                tracer?.cipher = info?.cipher ?? ""
+                if let tracer {
+                    tracer.handshakeComplete = true
+                    tracer.cipher = info?.cipher ?? ""
+                }
                 return .complete
             case GNUTLS_E_AGAIN, GNUTLS_E_INTERRUPTED:
                 if endOfInput && bufferedNetworkInput == 0 { throw .closedDuringHandshake(library: .gnutls(code)) }

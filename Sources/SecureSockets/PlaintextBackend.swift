@@ -39,6 +39,7 @@ final class PlaintextSession: TLSSession {
     private var closed = false
     var traceHandler: ((TLSTraceEvent) -> Void)?
     var resumptionTicket: TLSResumptionTicket? { nil }
+    var isResumed: Bool { false }
 
     func receiveFromNetwork(_ bytes: UnsafeRawBufferPointer) { inbound.append(contentsOf: bytes) }
     func receiveEndOfInput() { ended = true }

@@ -108,6 +108,9 @@ public protocol TLSSession: AnyObject {
 
     /// What was negotiated; nil before the handshake completes.
     var info: SessionInfo? { get }
+    /// True once the handshake completed by resuming an earlier session (cheaper to ask than
+    /// ``info``, which describes the peer's certificates).
+    var isResumed: Bool { get }
 
     /// Called with each TLS message as it is sent or received, in wire order (set before the
     /// handshake starts). Sent messages are reported when ``takeNetworkOutput()`` hands their

@@ -24,13 +24,11 @@ final class BenchTally: @unchecked Sendable {
     /// Exchanges completed so far (safe from any thread).
     var completed: Int { lock.withLock { completedCount } }
 
-    /// Counts a completed exchange.
-    func complete(latency: UInt64, info: SessionInfo?) {
+    /// Counts a completed exchange on `session`, describing the first one.
+    func complete(latency: UInt64, session: any TLSSession) {
         latencies.append(latency)
-        if let info {
-            if info.resumed { resumed += 1 }
-            if self.info == nil { self.info = info }
-        }
+        if session.isResumed { resumed += 1 }
+        if info == nil { info = session.info }
         lock.withLock { completedCount += 1 }
     }
 

@@ -57,7 +57,7 @@ final class BenchWorker: @unchecked Sendable {
             tally.fail(.exchange, error)
             return
         }
-        tally.complete(latency: MonotonicClock.nanoseconds() - start, info: socket.info)
+        tally.complete(latency: MonotonicClock.nanoseconds() - start, session: socket.session)
     }
 
     /// Connects and completes the handshake (resuming when the plan says so), or counts the failure.
