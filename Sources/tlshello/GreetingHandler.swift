@@ -115,7 +115,8 @@ final class GreetingHandler: ChannelInboundHandler {
         let received = message.text
         let extra = message.discarded > 0 ? " (\(message.discarded) bytes beyond the \(message.limit)-byte limit discarded)" : ""
         log.step(connection, peer, "3. message received: \(Console.printable(received))\(extra)")
-        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: settings.reply)), promise: nil)
+        // Not flushed here: the close flushes the reply and close_notify in one write.
+        context.write(wrapOutboundOut(context.channel.allocator.buffer(string: settings.reply)), promise: nil)
         log.step(connection, peer, "   reply sent: \(settings.reply)")
         context.close(promise: nil)
         if let info { log.exchange(connection, peer, info: info, received: received, sent: settings.reply, trace: trace.events) }
