@@ -252,13 +252,18 @@ final class GnuTLSSession: TLSSession {
     func read(maximum: Int) throws(TLSError) -> TLSReadResult {
         guard isHandshakeComplete else { throw .invalidState("read before the handshake completed") }
         guard maximum > 0 else { return .needsInput }
-        var buffer = [UInt8](repeating: 0, count: min(maximum, 16 * 1024 + 256))
+        let capacity = min(maximum, 16 * 1024 + 256)
         while true {
             let before = bufferedNetworkInput
-            let count = buffer.withUnsafeMutableBytes { gnutls_record_recv(session, $0.baseAddress, $0.count) }
+            // Decrypt straight into the array returned: no zero-filling, no second copy.
+            var count = 0
+            let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+                count = gnutls_record_recv(session, buffer.baseAddress, capacity)
+                initialized = max(0, count)
+            }
             if count > 0 {
                 tracer?.didReceive(plaintext: count)
-                return .data(Array(buffer[0..<count]))
+                return .data(bytes)
             }
             if count == 0 {
                 tracer?.didReceiveAlert(Alerts.describe(GNUTLS_A_CLOSE_NOTIFY, fatal: false))

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import SecureSockets
 
 /// One loop of a bench run, on its own thread: exchanges one after another until told to stop,
@@ -88,6 +91,17 @@ final class BenchWorker: @unchecked Sendable {
         return socket
     }
 
+    /// Whether `data` equals the pattern from `offset` (memcmp: this runs on every byte echoed).
+    private static func matchesPattern(_ data: [UInt8], at offset: Int) -> Bool {
+        guard offset + data.count <= pattern.count else { return false }
+        return data.withUnsafeBytes { received in
+            pattern.withUnsafeBytes { expected in
+                guard let receivedBase = received.baseAddress, let expectedBase = expected.baseAddress else { return data.isEmpty }
+                return memcmp(receivedBase, expectedBase + offset, data.count) == 0
+            }
+        }
+    }
+
     /// Sends `plan.bytes` of the pattern and reads them back, at most ``window`` bytes ahead,
     /// checking every byte that comes back.
     private func stream(over socket: TLSSocket) throws(TLSError) {
@@ -106,8 +120,7 @@ final class BenchWorker: @unchecked Sendable {
                 throw .protocolError(reason: "the server closed after echoing \(received) of \(total) bytes", library: nil)
             }
             let offset = received % Self.recordSize
-            guard received + data.count <= sent,
-                  data.elementsEqual(Self.pattern[offset..<(offset + data.count)]) else {
+            guard received + data.count <= sent, Self.matchesPattern(data, at: offset) else {
                 throw .protocolError(reason: "the echo differs from what was sent, at byte \(received)", library: nil)
             }
             received += data.count
