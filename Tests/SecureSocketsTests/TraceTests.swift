@@ -32,21 +32,22 @@ import Testing
         let (client, server) = try tracedExchange(version)
         #expect(client.names == [
             "→ ClientHello", "← ServerHello", "← Certificate", "← ServerKeyExchange", "← ServerHelloDone",
-            "→ ClientKeyExchange", "→ ChangeCipherSpec", "→ Finished", "← ChangeCipherSpec", "← Finished",
-            "→ application data", "← application data", "← Alert",
+            "→ ClientKeyExchange", "→ ChangeCipherSpec", "→ Finished", "← NewSessionTicket", "← ChangeCipherSpec",
+            "← Finished", "→ application data", "← application data", "← Alert",
         ])
         #expect(server.names == [
             "← ClientHello", "→ ServerHello", "→ Certificate", "→ ServerKeyExchange", "→ ServerHelloDone",
-            "← ClientKeyExchange", "← ChangeCipherSpec", "← Finished", "→ ChangeCipherSpec", "→ Finished",
-            "← application data", "→ application data", "→ Alert",
+            "← ClientKeyExchange", "← ChangeCipherSpec", "← Finished", "→ NewSessionTicket", "→ ChangeCipherSpec",
+            "→ Finished", "← application data", "→ application data", "→ Alert",
         ])
         #expect(client.lines[1].hasPrefix("← ServerHello        \(version.displayName), TLS_ECDHE_RSA_AES_256_"))
         #expect(client.lines[1].hasSuffix(", secure renegotiation"))
         #expect(client.lines[3].hasPrefix("← ServerKeyExchange  ECDHE secp256r1, signed "))
         let cipher = version == .tlsv1_2 ? "AES-256-GCM" : "AES-256-CBC"
-        #expect(client.lines[10].hasPrefix("→ application data   19 bytes (encrypted as "))
-        #expect(client.lines[10].hasSuffix(" bytes: \(cipher))"))
-        #expect(server.lines[10] == "← application data   19 bytes" + client.lines[10].dropFirst("→ application data   19 bytes".count))
+        #expect(client.lines[8].hasPrefix("← NewSessionTicket   "))
+        #expect(client.lines[11].hasPrefix("→ application data   19 bytes (encrypted as "))
+        #expect(client.lines[11].hasSuffix(" bytes: \(cipher))"))
+        #expect(server.lines[11] == "← application data   19 bytes" + client.lines[11].dropFirst("→ application data   19 bytes".count))
         #expect(client.lines.last == "← Alert              close_notify (warning)")
     }
 
@@ -55,12 +56,12 @@ import Testing
         #expect(client.names == [
             "→ ClientHello", "← ServerHello", "← ChangeCipherSpec", "← EncryptedExtensions", "← Certificate",
             "← CertificateVerify", "← Finished", "→ ChangeCipherSpec", "→ Finished", "→ application data",
-            "← application data", "← Alert",
+            "← NewSessionTicket", "← NewSessionTicket", "← application data", "← Alert",
         ])
         #expect(server.names == [
             "← ClientHello", "→ ServerHello", "→ ChangeCipherSpec", "→ EncryptedExtensions", "→ Certificate",
-            "→ CertificateVerify", "→ Finished", "← ChangeCipherSpec", "← Finished", "← application data",
-            "→ application data", "→ Alert",
+            "→ CertificateVerify", "→ Finished", "→ NewSessionTicket", "→ NewSessionTicket", "← ChangeCipherSpec",
+            "← Finished", "← application data", "→ application data", "→ Alert",
         ])
         #expect(client.lines[0] == "→ ClientHello        versions 1.3, 4 cipher suites, groups secp256r1 secp384r1 secp521r1 x25519 …, SNI localhost")
         #expect(client.lines[1].hasPrefix("← ServerHello        TLS1.3, TLS_AES_256_GCM_SHA384, key share "))

@@ -94,3 +94,15 @@ import Testing
         #expect(error.description.contains("leaves nothing enabled"))
     }
 }
+
+/// What the secure default negotiates between two tlshello peers.
+@Suite struct SecureDefaultPreferenceTests {
+    @Test func theDefaultPrefersAES128GCMAndX25519() throws {
+        let pair = try TLSSessionPair(client: Fixtures.clientContext(), server: Fixtures.serverContext())
+        try pair.handshake()
+        let info = try #require(pair.client.info)
+        #expect(info.protocolName == "TLS1.3")
+        #expect(info.cipherSuite == "TLS_AES_128_GCM_SHA256")
+        #expect(info.group == "X25519")
+    }
+}
