@@ -68,7 +68,6 @@ final class GreetingServer {
     private let connections = Connections()
     private let context: NIOLockedValueBox<any TLSContext>
     private let signalCount = NIOLockedValueBox(0)
-    private var signals: [any DispatchSourceSignal] = []
 
     /// The bound address (the real port when 0 was asked for).
     let localAddress: Endpoint
@@ -134,8 +133,9 @@ final class GreetingServer {
         localAddress = Endpoint(host: address?.ipAddress ?? host, port: address?.port ?? port)
     }
 
-    /// Installs the signal handlers: SIGINT/SIGTERM stop (twice: at once), SIGHUP calls `reload`,
-    /// which makes a fresh context from the files (or throws, keeping the current one).
+    /// Takes the signals (blocked since start-up by ``SignalWaiter/block(_:)``): SIGINT/SIGTERM
+    /// stop (twice: at once), SIGHUP calls `reload`, which makes a fresh context from the files
+    /// (or throws, keeping the current one).
     func handleSignals(reload: @escaping @Sendable () throws(TLSError) -> any TLSContext) {
         let channel = self.channel
         let log = self.log
@@ -143,45 +143,34 @@ final class GreetingServer {
         let connections = self.connections
         let grace = settings.grace
         let current = self.context
-        var sources: [any DispatchSourceSignal] = []
-        for signalNumber in [SIGINT, SIGTERM] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            let name = signalNumber == SIGINT ? "SIGINT" : "SIGTERM"
-            source.setEventHandler {
-                let count = signalCount.withLockedValue { value in
-                    value += 1
-                    return value
+        SignalWaiter.start([SIGINT, SIGTERM, SIGHUP]) { signalNumber in
+            let name = SignalWaiter.name(signalNumber)
+            if signalNumber == SIGHUP {
+                do throws(TLSError) {
+                    let fresh = try reload()
+                    current.withLockedValue { $0 = fresh }
+                    for warning in fresh.warnings { Console.warn(warning) }
+                    let subject = fresh.localCertificate.map { "\($0.subject), SHA-256 \($0.sha256Fingerprint)" } ?? "?"
+                    log.notice("SIGHUP: certificate and key reloaded for new connections (\(subject))", event: "reloaded")
+                } catch {
+                    log.notice("SIGHUP: reload failed, keeping the previous certificate: \(error)", event: "reload-failed",
+                               fields: ["reason": error.description])
                 }
-                if count > 1 {
-                    log.notice("\(name) received again: exiting now", event: "stopped", fields: ["signal": name])
-                    exit(0)
-                }
-                let open = connections.stop()
-                log.notice("\(name) received: stopping; no new connections, \(open) in flight (up to \(Self.format(grace)) s to finish)",
-                           event: "stopping", fields: ["signal": name, "inFlight": String(open)])
-                channel.close(promise: nil)
+                return
             }
-            source.resume()
-            sources.append(source)
-        }
-        signal(SIGHUP, SIG_IGN)
-        let hangUp = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
-        hangUp.setEventHandler {
-            do throws(TLSError) {
-                let fresh = try reload()
-                current.withLockedValue { $0 = fresh }
-                for warning in fresh.warnings { Console.warn(warning) }
-                let subject = fresh.localCertificate.map { "\($0.subject), SHA-256 \($0.sha256Fingerprint)" } ?? "?"
-                log.notice("SIGHUP: certificate and key reloaded for new connections (\(subject))", event: "reloaded")
-            } catch {
-                log.notice("SIGHUP: reload failed, keeping the previous certificate: \(error)", event: "reload-failed",
-                           fields: ["reason": error.description])
+            let count = signalCount.withLockedValue { value in
+                value += 1
+                return value
             }
+            if count > 1 {
+                log.notice("\(name) received again: exiting now", event: "stopped", fields: ["signal": name])
+                exit(0)
+            }
+            let open = connections.stop()
+            log.notice("\(name) received: stopping; no new connections, \(open) in flight (up to \(Self.format(grace)) s to finish)",
+                       event: "stopping", fields: ["signal": name, "inFlight": String(open)])
+            channel.close(promise: nil)
         }
-        hangUp.resume()
-        sources.append(hangUp)
-        signals = sources
     }
 
     /// Blocks until the listening socket closes, lets open connections finish within the grace

@@ -92,6 +92,9 @@ struct ServerCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Before any thread starts (SwiftNIO's event loops inherit the mask): no signal is lost
+        // between start-up and the signal thread.
+        SignalWaiter.block([SIGINT, SIGTERM, SIGHUP])
         let log = ServerLog(json: json, quiet: quiet)
         let server: GreetingServer
         do {

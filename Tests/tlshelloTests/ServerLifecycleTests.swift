@@ -74,6 +74,17 @@ import Testing
         #expect(result.stdout.contains("stopped"))
     }
 
+    @Test func sigtermRightAfterStartingIsNeverLost() throws {
+        // The signals are blocked from the first instruction and taken by one thread: a SIGTERM
+        // sent the moment the listening line appears stops the server every time.
+        for _ in 0..<10 {
+            let server = try ServerUnderTest()
+            let result = server.process.stop(signal: SIGTERM, timeout: 10)
+            #expect(result.status == 0)
+            #expect(result.stdout.contains("SIGTERM received: stopping"), "\(result.stdout)")
+        }
+    }
+
     @Test func aSecondSignalExitsAtOnce() throws {
         let server = try ServerUnderTest(["--grace", "60"])
         let idle = try TCPSocket.connect(host: "127.0.0.1", port: server.port, timeout: 5)

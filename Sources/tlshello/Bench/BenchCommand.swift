@@ -97,6 +97,8 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Before any thread starts: a SIGINT or SIGTERM is never lost, it ends the run.
+        SignalWaiter.block([SIGINT, SIGTERM])
         do {
             try bench()
         } catch let error as TLSError {
@@ -124,7 +126,6 @@ struct BenchCommand: ParsableCommand {
                              message: Array(message.utf8), bytes: bytes, resume: resume, sources: sources, timeout: timeout)
         let generator = LoadGenerator(plan: plan, context: context)
         let stopSignals = StopSignals { generator.stop() }
-        defer { stopSignals.cancel() }
         if cafile == nil && !json {
             Console.err("tlshello bench: certificates are not verified (give --cafile to verify)")
         }

@@ -11,10 +11,16 @@ final class BenchWorker: @unchecked Sendable {
     private let context: any TLSContext
     private let source: String?
     private var ticket: TLSResumptionTicket?
-    /// Two TLS records' worth of a repeating pattern: any chunk of up to one record starts at
-    /// `offset % recordSize` and is contiguous.
     private static let recordSize = 16 * 1024
-    private static let pattern: [UInt8] = (0..<(2 * recordSize)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 8) }
+    /// One period of the bulk stream (byte n of the stream is `period[n % recordSize]`): lines of
+    /// 63 printable characters and a newline, so line-based echo servers (gnutls-serv) echo it too,
+    /// and a misplaced chunk shows.
+    private static let period: [UInt8] = (0..<recordSize).map { index in
+        let line = index / 64, column = index % 64
+        return column == 63 ? 10 : UInt8(33 + (line * 7 + column * 13) % 94)
+    }
+    /// Two periods back to back: a chunk of up to one record starting anywhere in the first is contiguous.
+    private static let pattern = period + period
     /// Bytes in flight during a bulk transfer: small enough that neither side's socket buffers fill.
     private static let window = 256 * 1024
 

@@ -6,27 +6,22 @@ import NIOConcurrencyHelpers
 
 /// SIGINT and SIGTERM end a bench run early (its report is still printed); a second one exits at
 /// once. Also the hold of idle mode: until a signal, a deadline, or the end of piped input.
+/// The signals must have been blocked with ``SignalWaiter/block(_:)`` before any thread started.
 final class StopSignals: @unchecked Sendable {
-    private var sources: [any DispatchSourceSignal] = []
     private let released = DispatchSemaphore(value: 0)
-    private let count = NIOLockedValueBox(0)
 
-    /// Installs the handlers; `stop` runs on the first signal.
+    /// Starts taking the signals; `stop` runs on the first.
     init(stop: @escaping @Sendable () -> Void) {
-        for number in [SIGINT, SIGTERM] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [released, count] in
-                let seen = count.withLockedValue { value -> Int in
-                    value += 1
-                    return value
-                }
-                if seen > 1 { exit(130) }
-                stop()
-                released.signal()
+        let released = self.released
+        let count = NIOLockedValueBox(0)
+        SignalWaiter.start([SIGINT, SIGTERM]) { _ in
+            let seen = count.withLockedValue { value -> Int in
+                value += 1
+                return value
             }
-            source.resume()
-            sources.append(source)
+            if seen > 1 { exit(130) }
+            stop()
+            released.signal()
         }
     }
 
@@ -43,13 +38,6 @@ final class StopSignals: @unchecked Sendable {
             }
         }
         _ = released.wait(timeout: .now() + .milliseconds(Int(seconds * 1000)))
-    }
-
-    /// Removes the handlers and restores the default actions.
-    func cancel() {
-        for source in sources { source.cancel() }
-        signal(SIGINT, SIG_DFL)
-        signal(SIGTERM, SIG_DFL)
     }
 
     private static var standardInputIsPipe: Bool {
