@@ -95,6 +95,7 @@ struct ServerCommand: ParsableCommand {
         // Before any thread starts (SwiftNIO's event loops inherit the mask): no signal is lost
         // between start-up and the signal thread.
         SignalWaiter.block([SIGINT, SIGTERM, SIGHUP])
+        MallocTuning.keepFreedMemory()
         let log = ServerLog(json: json, quiet: quiet)
         let server: GreetingServer
         do {

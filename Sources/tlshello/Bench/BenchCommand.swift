@@ -99,6 +99,7 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         // Before any thread starts: a SIGINT or SIGTERM is never lost, it ends the run.
         SignalWaiter.block([SIGINT, SIGTERM])
+        MallocTuning.keepFreedMemory()
         do {
             try bench()
         } catch let error as TLSError {
