@@ -6,6 +6,8 @@
 #   make build   debug build
 #   make certs   regenerate certs/diegoUcamCert.pem and certs/diegoUcamKey.pem
 #   make sanitize  the suite under AddressSanitizer and ThreadSanitizer (SANITIZERS=address for one)
+#   make bench   release builds, then tlshello against gnutls-serv, openssl s_server, the demo's server and swift-nio-ssl (docs/benchmarks.md; BENCH_FLAGS=--quick for one round)
+#   make profile the server's instructions per handshake under callgrind, split by kind (needs valgrind)
 
 SWIFT ?= swift
 RELEASE_BIN := .build/release/tlshello
@@ -15,7 +17,7 @@ INTEROP_VENV := .build-interop/venv
 DEMO_SUBJECT := CN=diegoUcamCert,OU=Alumnos,O=Ucam,L=Murcia,ST=Murcia,C=ES
 SANITIZERS ?= address thread
 
-.PHONY: all deps test-deps build release static test demo interop no-openssl certs sanitize clean help
+.PHONY: all deps test-deps build release static test demo interop no-openssl certs sanitize bench profile clean help
 
 all: build
 
@@ -56,6 +58,16 @@ interop: release
 	@scripts/interop-peers.sh $(INTEROP_VENV) >/dev/null
 	python3 interop/run-matrix.py --tlshello $(RELEASE_BIN) --tlslite-python $(INTEROP_VENV)/bin/python
 
+bench: release
+	@scripts/ensure-packages.sh test "iproute2:ip" "util-linux:unshare" "util-linux:nsenter" "valgrind:valgrind" "binutils:objcopy"
+	$(SWIFT) build -c release --package-path Benchmarks
+	python3 Benchmarks/run-bench.py --tlshello $(RELEASE_BIN) --benchmarks-bin Benchmarks/.build/release --out docs/benchmarks.md $(BENCH_FLAGS)
+	python3 Benchmarks/profile-server.py --tlshello $(RELEASE_BIN) --seconds 3 --markdown docs/benchmarks-profile.md >/dev/null
+
+profile: release
+	@scripts/ensure-packages.sh build "valgrind:valgrind" "binutils:objcopy"
+	python3 Benchmarks/profile-server.py --tlshello $(RELEASE_BIN)
+
 no-openssl: static
 	@scripts/no-openssl.sh $(STATIC_BIN)
 
@@ -65,4 +77,4 @@ certs: build
 	  --key-type rsa --bits 2048 --digest sha512 --days 10950 --force
 
 clean:
-	rm -rf .build .build-address .build-thread .build-static .build-interop
+	rm -rf .build .build-address .build-thread .build-static .build-interop Benchmarks/.build
