@@ -62,7 +62,9 @@ final class GreetingServer {
     }
 
     private let group: MultiThreadedEventLoopGroup
-    private let channel: any Channel
+    /// One listening socket per event loop (SO_REUSEPORT): each loop accepts and serves its own
+    /// connections, with no hand-off between threads on the way.
+    private let listeners: [any Channel]
     private let log: ServerLog
     private let settings: Settings
     private let connections = Connections()
@@ -82,46 +84,61 @@ final class GreetingServer {
         self.context = current
         let connections = self.connections
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
-        let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 1024)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .serverChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    // Out of descriptors (EMFILE): pause accepting instead of spinning, and say so.
-                    try channel.pipeline.syncOperations.addHandler(AcceptBackoffHandler(shouldForwardIOErrorCaught: true))
-                    try channel.pipeline.syncOperations.addHandler(AcceptErrorLogger(log: log))
+        let childInitializer: @Sendable (any Channel) -> EventLoopFuture<Void> = { channel in
+            channel.eventLoop.makeCompletedFuture {
+                let peer = channel.remoteAddress.map(GreetingHandler.describe) ?? "?"
+                guard let admitted = connections.admit(limit: settings.maximumConnections) else {
+                    log.failure(0, peer, "refused: \(settings.maximumConnections) connections are open (--max-connections)")
+                    channel.close(promise: nil)
+                    return
                 }
-            }
-            .childChannelOption(.allowRemoteHalfClosure, value: true)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let peer = channel.remoteAddress.map(GreetingHandler.describe) ?? "?"
-                    guard let admitted = connections.admit(limit: settings.maximumConnections) else {
-                        log.failure(0, peer, "refused: \(settings.maximumConnections) connections are open (--max-connections)")
-                        channel.close(promise: nil)
-                        return
-                    }
-                    channel.closeFuture.whenComplete { _ in connections.release() }
-                    let session = try current.withLockedValue { $0 }.makeSession(peerName: nil)
-                    let timeout = TimeAmount.milliseconds(Int64(settings.handshakeTimeout * 1000))
-                    let application: any ChannelHandler
-                    if settings.echo {
-                        let echo = EchoHandler(settings: settings, log: log, connection: admitted.number, peer: peer)
-                        session.traceHandler = echo.traceHandler
-                        application = echo
-                    } else {
-                        let greeting = GreetingHandler(settings: settings, log: log, connection: admitted.number, peer: peer)
-                        session.traceHandler = greeting.traceHandler
-                        application = greeting
-                    }
-                    try channel.pipeline.syncOperations.addHandler(TLSSessionHandler(session: session, handshakeTimeout: timeout))
-                    try channel.pipeline.syncOperations.addHandler(application)
+                channel.closeFuture.whenComplete { _ in connections.release() }
+                let session = try current.withLockedValue { $0 }.makeSession(peerName: nil)
+                let timeout = TimeAmount.milliseconds(Int64(settings.handshakeTimeout * 1000))
+                let application: any ChannelHandler
+                if settings.echo {
+                    let echo = EchoHandler(settings: settings, log: log, connection: admitted.number, peer: peer)
+                    session.traceHandler = echo.traceHandler
+                    application = echo
+                } else {
+                    let greeting = GreetingHandler(settings: settings, log: log, connection: admitted.number, peer: peer)
+                    session.traceHandler = greeting.traceHandler
+                    application = greeting
                 }
+                try channel.pipeline.syncOperations.addHandler(TLSSessionHandler(session: session, handshakeTimeout: timeout))
+                try channel.pipeline.syncOperations.addHandler(application)
             }
+        }
+        func bootstrap(on loop: any EventLoop, sharingPort: Bool) -> ServerBootstrap {
+            ServerBootstrap(group: loop, childGroup: loop)
+                .serverChannelOption(.backlog, value: 1024)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .serverChannelOption(ChannelOptions.Types.SocketOption(level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_REUSEPORT)), value: sharingPort ? 1 : 0)
+                .serverChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        // Out of descriptors (EMFILE): pause accepting instead of spinning, and say so.
+                        try channel.pipeline.syncOperations.addHandler(AcceptBackoffHandler(shouldForwardIOErrorCaught: true))
+                        try channel.pipeline.syncOperations.addHandler(AcceptErrorLogger(log: log))
+                    }
+                }
+                .childChannelOption(.allowRemoteHalfClosure, value: true)
+                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .childChannelInitializer(childInitializer)
+        }
+        var listeners: [any Channel] = []
         do {
-            channel = try bootstrap.bind(host: host, port: port).wait()
+            let loops = Array(group.makeIterator())
+            // First a plain bind, without SO_REUSEPORT: it fails if any other socket holds the
+            // address (a listener sharing the port would otherwise join another server's quietly),
+            // and it picks the port when 0 was asked for.
+            let probe = try bootstrap(on: loops[0], sharingPort: false).bind(host: host, port: port).wait()
+            let boundPort = probe.localAddress?.port ?? port
+            try probe.close().wait()
+            for loop in loops {
+                listeners.append(try bootstrap(on: loop, sharingPort: true).bind(host: host, port: boundPort).wait())
+            }
         } catch {
+            for listener in listeners { listener.close(promise: nil) }
             try? group.syncShutdownGracefully()
             if let error = error as? IOError, error.errnoCode == EADDRINUSE { throw .addressInUse(host: host, port: port) }
             if error is SocketAddressError { throw .hostNotFound(host: host, reason: "\(error)") }
@@ -129,7 +146,8 @@ final class GreetingServer {
                           message: "\(error)")
         }
         self.group = group
-        let address = channel.localAddress
+        self.listeners = listeners
+        let address = listeners.first?.localAddress
         localAddress = Endpoint(host: address?.ipAddress ?? host, port: address?.port ?? port)
     }
 
@@ -137,7 +155,7 @@ final class GreetingServer {
     /// stop (twice: at once), SIGHUP calls `reload`, which makes a fresh context from the files
     /// (or throws, keeping the current one).
     func handleSignals(reload: @escaping @Sendable () throws(TLSError) -> any TLSContext) {
-        let channel = self.channel
+        let listeners = self.listeners
         let log = self.log
         let signalCount = self.signalCount
         let connections = self.connections
@@ -169,14 +187,14 @@ final class GreetingServer {
             let open = connections.stop()
             log.notice("\(name) received: stopping; no new connections, \(open) in flight (up to \(Self.format(grace)) s to finish)",
                        event: "stopping", fields: ["signal": name, "inFlight": String(open)])
-            channel.close(promise: nil)
+            for listener in listeners { listener.close(promise: nil) }
         }
     }
 
     /// Blocks until the listening socket closes, lets open connections finish within the grace
     /// period, then shuts the event loops down.
     func waitUntilStopped() {
-        try? channel.closeFuture.wait()
+        for listener in listeners { try? listener.closeFuture.wait() }
         if connections.stop() > 0 {
             if connections.drained.wait(timeout: .now() + .milliseconds(Int(settings.grace * 1000))) == .timedOut {
                 let left = connections.stop()
