@@ -61,8 +61,8 @@ interop: release
 bench: release
 	@scripts/ensure-packages.sh test "iproute2:ip" "util-linux:unshare" "util-linux:nsenter" "valgrind:valgrind" "binutils:objcopy"
 	$(SWIFT) build -c release --package-path Benchmarks
-	python3 Benchmarks/run-bench.py --tlshello $(RELEASE_BIN) --benchmarks-bin Benchmarks/.build/release --out docs/benchmarks.md $(BENCH_FLAGS)
-	python3 Benchmarks/profile-server.py --tlshello $(RELEASE_BIN) --seconds 3 --markdown docs/benchmarks-profile.md >/dev/null
+	python3 Benchmarks/profile-server.py --tlshello $(RELEASE_BIN) --seconds 3 --markdown docs/benchmarks-profile.md --json docs/benchmarks-profile.json >/dev/null
+	python3 Benchmarks/run-bench.py --tlshello $(RELEASE_BIN) --benchmarks-bin Benchmarks/.build/release --out docs/benchmarks.md --profile docs/benchmarks-profile.json $(BENCH_FLAGS)
 
 profile: release
 	@scripts/ensure-packages.sh build "valgrind:valgrind" "binutils:objcopy"

@@ -37,11 +37,11 @@ CATEGORIES = [
 ]
 
 SCENARIOS = [
-    # label, server args, bench args
-    ("full, TLS 1.3, RSA-2048", [], []),
-    ("full, TLS 1.2, RSA-2048", [], ["--priority", "TLS12"]),
-    ("full, TLS 1.3, ECDSA P-256", ["ECDSA"], []),
-    ("resumed, TLS 1.3", [], ["--mode", "resume"]),
+    # label, server args, bench args, (certificate, version, kind) for the JSON
+    ("full, TLS 1.3, RSA-2048", [], [], ("rsa2048", "tlsv1.3", "full")),
+    ("full, TLS 1.2, RSA-2048", [], ["--priority", "TLS12"], ("rsa2048", "tlsv1.2", "full")),
+    ("full, TLS 1.3, ECDSA P-256", ["ECDSA"], [], ("ecdsa-p256", "tlsv1.3", "full")),
+    ("resumed, TLS 1.3", [], ["--mode", "resume"], ("rsa2048", "tlsv1.3", "resumed")),
 ]
 
 
@@ -144,6 +144,7 @@ def main():
     parser.add_argument("--tlshello", default=os.path.join(ROOT, ".build", "release", "tlshello"))
     parser.add_argument("--seconds", type=float, default=4.0, help="measured seconds per scenario (under valgrind)")
     parser.add_argument("--markdown", help="also write the tables to this file")
+    parser.add_argument("--json", help="also write the figures to this file (make bench's goals read it)")
     args = parser.parse_args()
     for tool in ("valgrind", "callgrind_control", "callgrind_annotate", "objcopy"):
         if not shutil.which(tool):
@@ -161,13 +162,19 @@ def main():
                        check=True, capture_output=True, timeout=60)
         tls12 = secure_default_tls12(tlshello)
         sections = []
-        for label, server_args, bench_args in SCENARIOS:
+        figures = []
+        for label, server_args, bench_args, (cert, version, kind) in SCENARIOS:
             server_args = (["--cert", ecdsa_cert, "--key", ecdsa_key] if server_args == ["ECDSA"] else server_args)
             bench_args = [tls12 if a == "TLS12" else a for a in bench_args]
             print(f"profile: {label} …", file=sys.stderr, flush=True)
             summary, annotated = run_scenario(tlshello, stripped, workdir, args.seconds, server_args, bench_args)
             per_exchange, rows = split(annotated, summary["exchanges"])
             crypto = sum(cost for name, cost in rows if "signature" in name or name.startswith("key exchange"))
+            figures.append({"label": label, "cert": cert, "version": version, "kind": kind,
+                            "exchanges": summary["exchanges"], "instructionsPerExchange": round(per_exchange),
+                            "signatureAndKeyExchange": round(crypto),
+                            "ratio": round(per_exchange / crypto, 4) if crypto else None,
+                            "split": {name: round(cost) for name, cost in rows}})
             lines = [f"#### Server, {label}: {summary['exchanges']} exchanges "
                      f"({summary.get('protocol')}, {summary.get('cipherSuite')}, {summary.get('group')}, "
                      f"{summary.get('resumed', 0)} resumed)", "",
@@ -190,6 +197,10 @@ def main():
         if args.markdown:
             with open(args.markdown, "w") as handle:
                 handle.write(text)
+        if args.json:
+            with open(args.json, "w") as handle:
+                json.dump({"tool": "profile-server", "scenarios": figures}, handle, indent=1)
+                handle.write("\n")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

@@ -399,11 +399,24 @@ class Bench:
             "servers": {k: servers.KINDS[k].title for k in self.keys},
             "unavailable": self.unavailable,
             "limits": limits,
+            "profile": self.profile(),
             "runs": self.runs,
             "hundredThousand": self.hundred,
             "notes": self.notes,
             "elapsed": clock(time.monotonic() - started),
         }
+
+    def profile(self):
+        """profile-server.py's figures (callgrind, instructions per exchange), when given."""
+        path = self.args.profile
+        if not path:
+            return None
+        try:
+            with open(path) as handle:
+                return json.load(handle)
+        except (OSError, ValueError) as error:
+            self.notes.append("the callgrind profile (%s) could not be read: %s" % (path, error))
+            return None
 
     def observed_notes(self):
         """Explanations of failures seen in this run, where the cause is known."""
@@ -460,6 +473,7 @@ def parse_args(argv):
     parser.add_argument("--benchmarks-bin", default=os.path.join(ROOT, "Benchmarks", ".build", "release"),
                         help="where nio-ssl-server and crypto-limits are (swift build -c release --package-path Benchmarks)")
     parser.add_argument("--out", default=os.path.join(ROOT, "docs", "benchmarks.md"), help="the markdown to write")
+    parser.add_argument("--profile", help="JSON of Benchmarks/profile-server.py (instructions per handshake), for the goals")
     parser.add_argument("--json-out", help="the raw runs (default: --out with .json)")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of interleaved runs (default 3)")
     parser.add_argument("--duration", type=float, default=0.5,

@@ -111,8 +111,27 @@ def raise_open_files(wanted):
 # ----------------------------------------------------------------------------------------------
 # Crypto speeds.
 
-def crypto_limits(binary, rsa_key, ecdsa_key, seconds):
-    """`crypto-limits --json`: {name: {opsPerSecond, bytesPerSecond?, …}}, or a note when absent."""
+def crypto_limits(binary, rsa_key, ecdsa_key, seconds, runs=3):
+    """`crypto-limits --json`, run `runs` times, each item's best run kept (on a shared virtual
+    machine a measurement is only ever slowed down, never sped up): {name: {opsPerSecond, …}}, or
+    a note when absent."""
+    best = None
+    for _ in range(runs):
+        report = crypto_limits_once(binary, rsa_key, ecdsa_key, seconds)
+        if report.get("skipped"):
+            return report
+        if best is None:
+            best = report
+            continue
+        for name, item in report.get("items", {}).items():
+            if item.get("opsPerSecond", 0) > best["items"].get(name, {}).get("opsPerSecond", 0):
+                best["items"][name] = item
+    best["runs"] = runs
+    return best
+
+
+def crypto_limits_once(binary, rsa_key, ecdsa_key, seconds):
+    """One `crypto-limits --json` run."""
     if not binary or not os.access(binary, os.X_OK):
         return {"skipped": "crypto-limits not built (%s): `swift build -c release --package-path Benchmarks`" % binary}
     argv = [binary, "--json", "--rsa-key", rsa_key, "--seconds", "%g" % seconds]

@@ -242,6 +242,9 @@ class Report:
         o = self.data["limits"].get("opensslSpeed") or {}
         g = self.data["limits"].get("gnutlsCli") or {}
         lines = ["## The machine's limits (one core each)", ""]
+        if L.get("runs"):
+            lines += ["crypto-limits ran %d times; each operation's best run is kept (on a shared virtual machine a "
+                      "measurement is only ever slowed down)." % L["runs"], ""]
         if L.get("skipped"):
             lines += ["crypto-limits: **skipped**: %s. The fractions of limits below are blank." % L["skipped"], ""]
         rows = [
@@ -446,6 +449,13 @@ class Report:
 
     # -- goals -----------------------------------------------------------------------------
 
+    def profiled(self, cert, version):
+        """The callgrind ratio (all instructions ÷ signature and key exchange) of a full handshake."""
+        for scenario in (self.data.get("profile") or {}).get("scenarios", []):
+            if scenario.get("cert") == cert and scenario.get("version") == version and scenario.get("kind") == "full":
+                return scenario.get("ratio")
+        return None
+
     def goals(self):
         rows = []  # (goal, condition, measured, target, met)
 
@@ -462,11 +472,18 @@ class Report:
                 r = divide(t.server_cpu, cost)
                 gr = divide(g.server_cpu, handshake_cost_ms(self.limits, cert, version, g.group))
                 rest = t.server_cpu - cost if t.server_cpu is not None and cost else None
+                counted = self.profiled(cert, version)
+                measured = "%s (%s ms ÷ %s ms: %s ms besides the signature and the ECDH); gnutls-serv %s" % (
+                    ratio(r), fmt(t.server_cpu, 3), fmt(cost, 3), fmt(rest, 3), ratio(gr))
+                verdict = met(r, r is not None and r <= 1.10)
+                if counted is not None:
+                    measured += "; in instructions (callgrind, [profile](benchmarks-profile.md)): %s" % ratio(counted, 3)
+                    if r is not None and r > 1.10 and counted <= 1.10:
+                        verdict = "**not met** in CPU time; within it in instructions (%s, see *Reading the goals*)" % \
+                            ratio(counted, 3)
                 rows.append(("Server CPU per full handshake ≤ 1.10× GnuTLS crypto cost",
                              "%s, TLS %s, C=16" % (CERT_SHORT[cert], VERSION_SHORT[version]),
-                             "%s (%s ms ÷ %s ms: %s ms besides the signature and the ECDH); gnutls-serv %s" % (
-                                 ratio(r), fmt(t.server_cpu, 3), fmt(cost, 3), fmt(rest, 3), ratio(gr)),
-                             "≤ 1.10×", met(r, r is not None and r <= 1.10)))
+                             measured, "≤ 1.10×", verdict))
         for cert in ("rsa2048", "ecdsa-p256"):
             for version in ("tlsv1.2", "tlsv1.3"):
                 t = self.figure(figure="handshake", cert=cert, version=version, connections=16, server="tlshello")
