@@ -608,8 +608,15 @@ class Report:
                 "lower still because of its listen backlog of 10 and its missing TCP_NODELAY (see the notes).",
                 "- **Resumed against full.** A TLS 1.2 resumption does no public-key work and passes 5×. A TLS 1.3 "
                 "resumption keeps forward secrecy (psk_dhe_ke): it does an X25519 key exchange on each side, about "
-                "half of the server's instructions for it, so against a full RSA handshake it stays near 3×; the "
-                "bound is the key exchange, and a PSK-only resumption (no forward secrecy) is not offered.",
+                "half of the server's instructions for it, and the client's own X25519 shares the two cores, so "
+                "against a full RSA handshake it lands between 3× and 4.5× here; the bound is the key exchange, and a "
+                "PSK-only resumption (no forward secrecy) is not offered.",
+                "- **Latency of one handshake at C=1.** The signature is most of it, and the same GnuTLS does it "
+                "in both servers; the medians differ by a few hundredths of a millisecond to half of one, about "
+                "the spread of the runs themselves (see the min–max in *One handshake alone*). tlshello's event "
+                "loop costs a wake-up and a few system calls per step that gnutls-serv's blocking loop does not, "
+                "and each connection is accepted on the loop that serves it (SO_REUSEPORT), so no thread hand-off "
+                "is added.",
                 "- **Bulk echo.** Each echoed byte is encrypted by the client, decrypted and encrypted again by the "
                 "server and decrypted by the client: four AES-GCM passes on two shared cores, so 50% of one core's "
                 "AES-128-GCM speed is the ceiling with nothing else done, not a reachable target; on top come four "
