@@ -151,13 +151,26 @@ public final class TCPSocket {
     }
 
     /// Writes every byte, waiting for room as needed.
-    public func write(_ bytes: [UInt8]) throws(TLSError) {
+    ///
+    /// - Parameter timeout: the most seconds to wait in all for the peer to take the bytes; nil:
+    ///   no limit. Past it: ``TLSError/timedOut(stage:seconds:)`` at the write stage.
+    public func write(_ bytes: [UInt8], timeout: Double? = nil) throws(TLSError) {
         guard descriptor >= 0 else { throw .invalidState("socket is closed") }
+        let deadline = timeout.map { ContinuousClock.now + .milliseconds(Int64(max(0, $0) * 1000)) }
         var offset = 0
         while offset < bytes.count {
-            let count = bytes.withUnsafeBytes { send(descriptor, $0.baseAddress.map { $0 + offset }, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+            // Without a deadline a blocking send; with one, never block in send: wait for room with poll.
+            let flags = Int32(MSG_NOSIGNAL) | (deadline == nil ? 0 : Int32(MSG_DONTWAIT))
+            let count = bytes.withUnsafeBytes { send(descriptor, $0.baseAddress.map { $0 + offset }, $0.count - offset, flags) }
             if count < 0 {
                 if errno == EINTR { continue }
+                if let deadline, errno == EAGAIN || errno == EWOULDBLOCK {
+                    let left = ContinuousClock.now.duration(to: deadline)
+                    let seconds = Double(left.components.seconds) + Double(left.components.attoseconds) / 1e18
+                    let writable = seconds > 0 ? try Self.waitFor(fd: descriptor, events: Int16(POLLOUT), seconds: seconds) : false
+                    if !writable { throw .timedOut(stage: .write, seconds: timeout ?? 0) }
+                    continue
+                }
                 throw Self.socketError("write to \(peer)")
             }
             offset += count

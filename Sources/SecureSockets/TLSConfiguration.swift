@@ -91,6 +91,9 @@ public struct TLSConfiguration: Sendable, Equatable {
     public var handshakeTimeout: Double = 10
     /// How long a read may wait for the peer, in seconds. Default 10.
     public var readTimeout: Double = 10
+    /// How long a write of the blocking ``TLSSocket`` may wait for the peer to take the bytes
+    /// (a peer that stops reading fills the socket buffers), in seconds. Default 10.
+    public var writeTimeout: Double = 10
     /// Where to write the session secrets (NSS key log format) so a capture can be decrypted.
     /// Nil: nowhere. Anyone holding the file can decrypt the traffic.
     public var keyLog: KeyLogFile?
@@ -134,7 +137,8 @@ public struct TLSConfiguration: Sendable, Equatable {
         if (certificateChain == nil) != (privateKey == nil) {
             throw .invalidConfiguration("a certificate chain and a private key go together: give both or neither")
         }
-        guard handshakeTimeout > 0, readTimeout > 0, handshakeTimeout.isFinite, readTimeout.isFinite else {
+        guard handshakeTimeout > 0, readTimeout > 0, writeTimeout > 0,
+              handshakeTimeout.isFinite, readTimeout.isFinite, writeTimeout.isFinite else {
             throw .invalidConfiguration("timeouts must be positive numbers of seconds")
         }
         guard ticketLifetime >= 1, ticketLifetime <= 7 * 24 * 3600 else {

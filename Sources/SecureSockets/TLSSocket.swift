@@ -174,10 +174,10 @@ public final class TLSSocket {
         }
     }
 
-    /// Sends what the session has queued.
+    /// Sends what the session has queued, within the write timeout.
     private func flush() throws(TLSError) {
         let output = session.takeNetworkOutput()
-        if !output.isEmpty { try transport.write(output) }
+        if !output.isEmpty { try transport.write(output, timeout: configuration.writeTimeout) }
     }
 
     /// Waits for bytes until `deadline`, feeding them (or end of stream) to the session.

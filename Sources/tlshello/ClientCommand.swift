@@ -36,7 +36,7 @@ struct ClientCommand: ParsableCommand {
     @Option(help: "The greeting to send.")
     var message = "Hola soy tu cliente"
 
-    @Option(help: ArgumentHelp("Seconds allowed for connecting plus the handshake, and for the reply.", valueName: "seconds"))
+    @Option(help: ArgumentHelp("Seconds allowed for connecting plus the handshake, for sending, and for the reply.", valueName: "seconds"))
     var timeout: Double = 10
 
     @Flag(help: "Run the exchange twice: the second connection resumes the first's session with its ticket (fails if the server does not resume).")
@@ -71,6 +71,7 @@ struct ClientCommand: ParsableCommand {
         configuration.serverName = serverName
         configuration.handshakeTimeout = timeout
         configuration.readTimeout = timeout
+        configuration.writeTimeout = timeout
         if let cafile { configuration.trustRoots = .file(cafile) }
         if insecure {
             configuration.certificateVerification = .none

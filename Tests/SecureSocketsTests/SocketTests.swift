@@ -135,6 +135,44 @@ import Testing
         }
     }
 
+    @Test func aPeerThatStopsReadingTimesOutTheWrite() throws {
+        let listener = try listener()
+        nonisolated(unsafe) let shared = listener
+        let released = NSCondition()
+        nonisolated(unsafe) var done = false
+        // The server completes the handshake, then reads nothing until the client gave up.
+        let server = Background { () throws -> Bool in
+            let socket = try shared.accept()
+            defer { socket.close() }
+            try socket.handshake()
+            let deadline = Date().addingTimeInterval(20)
+            released.lock()
+            while !done && released.wait(until: deadline) {}
+            released.unlock()
+            return true
+        }
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.trustRoots = .pem(Fixtures.server.certificatePEM, label: "trust.pem")
+        configuration.writeTimeout = 0.5
+        let client = try TLSSocket.connect(host: "localhost", port: listener.localEndpoint.port,
+                                           context: GnuTLS().makeContext(configuration: configuration))
+        let chunk = [UInt8](repeating: 0x41, count: 1 << 20)
+        var written = 0
+        var failure: TLSError?
+        // The socket buffers take a few MiB at most; 256 MiB can only end in the timeout.
+        while written < 256 << 20 && failure == nil {
+            do { try client.write(chunk); written += chunk.count } catch { failure = error }
+        }
+        #expect(failure == .timedOut(stage: .write, seconds: 0.5), "\(String(describing: failure)) after \(written) bytes")
+        #expect(written < 256 << 20)
+        client.close()
+        released.lock()
+        done = true
+        released.broadcast()
+        released.unlock()
+        #expect(try server.value() == true)
+    }
+
     @Test func plaintextPeerIsRecognised() throws {
         let listener = try listener()
         nonisolated(unsafe) let shared = listener

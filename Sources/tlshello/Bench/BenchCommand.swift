@@ -67,7 +67,7 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("server-name"), help: ArgumentHelp("Name to send as SNI and, with --cafile, to verify.", valueName: "name"))
     var serverName: String?
 
-    @Option(help: ArgumentHelp("Seconds allowed for each connect, handshake and read.", valueName: "seconds"))
+    @Option(help: ArgumentHelp("Seconds allowed for each connect, handshake, write and read.", valueName: "seconds"))
     var timeout: Double = 10
 
     @Option(help: ArgumentHelp("Threads opening connections with --mode idle.", valueName: "n"))
@@ -115,6 +115,7 @@ struct BenchCommand: ParsableCommand {
         configuration.serverName = serverName
         configuration.handshakeTimeout = timeout
         configuration.readTimeout = timeout
+        configuration.writeTimeout = timeout
         if let cafile {
             configuration.trustRoots = .file(cafile)
         } else {
