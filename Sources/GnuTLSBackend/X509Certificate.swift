@@ -174,15 +174,16 @@ private func signatureAlgorithmName(_ crt: gnutls_x509_crt_t?) -> String {
 
 /// Reading every certificate of a PEM file (or PEM text) into ``CertificateInfo`` values.
 public enum PEMCertificates {
-    /// The largest certificate file read, to refuse a wrong path to a huge file politely.
-    static let maximumFileSize = 16 * 1024 * 1024
-
     /// Describes every certificate in the PEM file at `path`, in file order.
     ///
     /// Throws `TLSError.certificateFile` when the file is missing, unreadable, or holds no PEM certificate.
     public static func load(path: String) throws(TLSError) -> [CertificateInfo] {
-        let bytes = try readFile(path: path)
-        return try parse(bytes: bytes, label: path)
+        switch FileContents.read(path) {
+        case let .success(bytes):
+            return try parse(bytes: bytes, label: path)
+        case let .failure(failure):
+            throw .certificateFile(path: path, reason: failure.reason, library: nil)
+        }
     }
 
     /// Describes every certificate in `pem` (one or more `BEGIN CERTIFICATE` blocks; other text is ignored).
@@ -218,45 +219,5 @@ public enum PEMCertificates {
             infos.append(try certificateInfo(crt: list[index], label: label))
         }
         return infos
-    }
-
-    /// The whole content of the regular file at `path`, with file errors as sentences.
-    static func readFile(path: String) throws(TLSError) -> [UInt8] {
-        func failure(_ code: Int32) -> TLSError {
-            let reason: String
-            switch code {
-            case ENOENT: reason = "no such file"
-            case EACCES, EPERM: reason = "cannot read the file (permission denied)"
-            case EISDIR: reason = "is a directory, not a file"
-            case ENOTDIR: reason = "no such file (a path component is not a directory)"
-            default: reason = "cannot read the file (\(String(cString: strerror(code))))"
-            }
-            return .certificateFile(path: path, reason: reason, library: nil)
-        }
-        guard !path.isEmpty else { throw .certificateFile(path: path, reason: "no file name given", library: nil) }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw failure(errno) }
-        defer { close(fd) }
-        var status = stat()
-        guard fstat(fd, &status) == 0 else { throw failure(errno) }
-        if status.st_mode & S_IFMT == S_IFDIR { throw failure(EISDIR) }
-        if status.st_mode & S_IFMT == S_IFREG, Int(status.st_size) > maximumFileSize {
-            throw .certificateFile(path: path, reason: "the file is too large to be a certificate file", library: nil)
-        }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count == 0 { break }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw failure(errno)
-            }
-            bytes.append(contentsOf: chunk.prefix(count))
-            if bytes.count > maximumFileSize {
-                throw .certificateFile(path: path, reason: "the file is too large to be a certificate file", library: nil)
-            }
-        }
-        return bytes
     }
 }

@@ -13,12 +13,14 @@ public enum FileContents {
     ///
     /// - Returns: the bytes, or a reason such as `no such file`, `permission denied`, `is a directory`.
     public static func read(_ path: String) -> Result<[UInt8], FileReadFailure> {
+        guard !path.isEmpty else { return .failure(FileReadFailure(reason: "no file name given")) }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 { return .failure(FileReadFailure(errno: errno)) }
         defer { _ = Glibc.close(fd) }
         var info = stat()
-        if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
-            return .failure(FileReadFailure(errno: EISDIR))
+        if fstat(fd, &info) == 0 {
+            if (info.st_mode & S_IFMT) == S_IFDIR { return .failure(FileReadFailure(errno: EISDIR)) }
+            if (info.st_mode & S_IFMT) == S_IFREG && Int(info.st_size) > sizeLimit { return .failure(tooLarge) }
         }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
@@ -30,9 +32,13 @@ public enum FileContents {
             }
             if count == 0 { break }
             bytes.append(contentsOf: chunk[0..<count])
-            if bytes.count > sizeLimit { return .failure(FileReadFailure(reason: "file is larger than \(sizeLimit / 1024 / 1024) MiB")) }
+            if bytes.count > sizeLimit { return .failure(tooLarge) }
         }
         return .success(bytes)
+    }
+
+    private static var tooLarge: FileReadFailure {
+        FileReadFailure(reason: "file is larger than \(sizeLimit / 1024 / 1024) MiB")
     }
 }
 
@@ -48,8 +54,9 @@ public struct FileReadFailure: Error, Sendable, Equatable {
     public init(errno code: Int32) {
         switch code {
         case ENOENT: reason = "no such file"
-        case EACCES: reason = "cannot read the file (permission denied)"
+        case EACCES, EPERM: reason = "cannot read the file (permission denied)"
         case EISDIR: reason = "is a directory, not a file"
+        case ENOTDIR: reason = "no such file (a path component is not a directory)"
         default: reason = "cannot read the file (\(String(cString: strerror(code))))"
         }
     }

@@ -78,6 +78,16 @@ import Testing
         }
     }
 
+    @Test func fileErrorsAreSaidInWords() throws {
+        let file = try directory.write("plain.txt", "x\n")
+        for (path, words) in [("", "no file name given"), (file + "/cert.pem", "a path component is not a directory")] {
+            #expect(throws: TLSError.certificateFile(path: path, reason: path.isEmpty ? words : "no such file (\(words))",
+                                                     library: nil)) {
+                _ = try PEMCertificates.load(path: path)
+            }
+        }
+    }
+
     @Test func certificateFileWithoutPEM() throws {
         let cert = try directory.write("cert.pem", "this is not a certificate\n")
         let key = try directory.write("key.pem", Fixtures.server.privateKeyPEM)
