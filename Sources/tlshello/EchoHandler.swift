@@ -70,16 +70,7 @@ final class EchoHandler: ChannelInboundHandler {
         guard !done else { return }
         done = true
         idleTimer?.cancel()
-        let text: String
-        if let error = error as? TLSError {
-            text = error.description
-        } else if let error = error as? IOError {
-            text = error.errnoCode == ECONNRESET
-                ? "the client reset the connection" + (info == nil ? " during the handshake" : "")
-                : "connection error: \(String(cString: strerror(error.errnoCode)))"
-        } else {
-            text = "\(error)"
-        }
+        let text = ConnectionFailureText.describe(error, handshakeDone: info != nil)
         log.failure(connection, peer, text, trace: trace.events)
         context.close(promise: nil)
     }

@@ -38,8 +38,11 @@ struct ServerCommand: ParsableCommand {
 
     @OptionGroup var versions: VersionOptions
 
-    @Option(help: "The reply to each client's message.")
-    var reply = "Hola soy tu servidor...."
+    /// The demo's reply.
+    static let defaultReply = "Hola soy tu servidor...."
+
+    @Option(help: "The reply to each client's message. (default: Hola soy tu servidor....)")
+    var reply: String?
 
     @Option(name: .customLong("handshake-timeout"), help: ArgumentHelp("Seconds a client has to finish the handshake.", valueName: "seconds"))
     var handshakeTimeout: Double = 10
@@ -62,9 +65,9 @@ struct ServerCommand: ParsableCommand {
     var sessionTickets = true
 
     @Option(name: .customLong("ticket-lifetime"), help: ArgumentHelp(
-        "Seconds a session ticket stays valid; the ticket key also rotates at this period (the previous period's tickets still resume).",
+        "Seconds a session ticket stays valid; the ticket key also rotates at this period (the previous period's tickets still resume). (default: 3600)",
         valueName: "seconds"))
-    var ticketLifetime: Double = 3600
+    var ticketLifetime: Double?
 
     @OptionGroup var traceOptions: TraceOptions
 
@@ -80,13 +83,13 @@ struct ServerCommand: ParsableCommand {
         for (name, value) in [("--handshake-timeout", handshakeTimeout), ("--message-timeout", messageTimeout), ("--grace", grace)] {
             guard value > 0 && value.isFinite else { throw ValidationError("\(name) must be a positive number of seconds") }
         }
-        guard ticketLifetime >= 1 && ticketLifetime <= 604_800 else {
+        guard (ticketLifetime ?? 3600) >= 1 && (ticketLifetime ?? 3600) <= 604_800 else {
             throw ValidationError("--ticket-lifetime must be between 1 and 604800 seconds (7 days)")
         }
-        if !sessionTickets && ticketLifetime != 3600 {
+        if !sessionTickets && ticketLifetime != nil {
             throw ValidationError("--ticket-lifetime has no effect with --no-session-tickets: drop one")
         }
-        if echo && reply != "Hola soy tu servidor...." {
+        if echo && reply != nil {
             throw ValidationError("--reply has no effect with --echo: drop one")
         }
     }
@@ -106,7 +109,7 @@ struct ServerCommand: ParsableCommand {
             configuration.versions = policy
             configuration.handshakeTimeout = handshakeTimeout
             configuration.sessionTickets = sessionTickets
-            configuration.ticketLifetime = ticketLifetime
+            if let ticketLifetime { configuration.ticketLifetime = ticketLifetime }
             configuration.keyLog = try traceOptions.openKeyLog()
             let context = try GnuTLS().makeContext(configuration: configuration)
             Console.warnDeprecated(context)
@@ -115,7 +118,7 @@ struct ServerCommand: ParsableCommand {
                 log.notice("certificate read: \(cert) (\(leaf.subject), valid until \(leaf.notAfter.utcDay)), key read: \(key)",
                            event: "certificate", fields: ["certificate": cert, "key": key, "subject": leaf.subject])
             }
-            let settings = GreetingServer.Settings(reply: reply, handshakeTimeout: handshakeTimeout, messageTimeout: messageTimeout,
+            let settings = GreetingServer.Settings(reply: reply ?? Self.defaultReply, handshakeTimeout: handshakeTimeout, messageTimeout: messageTimeout,
                                                    maximumConnections: maximumConnections, grace: grace, trace: traceOptions,
                                                    echo: echo)
             server = try GreetingServer(host: host, port: port, context: context, settings: settings, log: log)

@@ -61,6 +61,28 @@ import Testing
         #expect(insecure.stderr.contains("--insecure and --cafile contradict each other"))
     }
 
+    @Test(arguments: [
+        (["--ticket-lifetime", "0"], "--ticket-lifetime must be between 1 and 604800 seconds (7 days)"),
+        (["--ticket-lifetime", "700000"], "--ticket-lifetime must be between 1 and 604800 seconds (7 days)"),
+        (["--no-session-tickets", "--ticket-lifetime", "60"], "--ticket-lifetime has no effect with --no-session-tickets: drop one"),
+        (["--echo", "--reply", "hi"], "--reply has no effect with --echo: drop one"),
+    ])
+    func serverOptionsThatContradictOrAreOutOfRange(arguments: [String], message: String) throws {
+        let result = try tlshello(["server", "--port", "0"] + arguments)
+        #expect(result.status == 64)
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(!result.stdout.contains("listening on"))
+    }
+
+    @Test func theDefaultsOfTheNewOptionsStillApply() throws {
+        // --reply unset means the demo's reply; --ticket-lifetime unset is accepted with tickets off.
+        let plain = try ServerUnderTest(["--no-session-tickets"])
+        let result = try plain.client(["--cafile", Paths.demoCertificate])
+        #expect(result.stdout.contains("3. reply received: Hola soy tu servidor....\n"))
+        #expect(try tlshello(["bench", "127.0.0.1", "--port", String(plain.port), "--mode", "hello", "--bytes", "16777216"])
+            .stderr.contains("--bytes applies to --mode bulk only"))
+    }
+
     @Test func certRefusesToOverwriteWithoutForce() throws {
         let folder = try TemporaryDirectory()
         let args = ["cert", "--cert", folder.file("c.pem"), "--key", folder.file("k.pem"), "--subject", "CN=test", "--san", "test.invalid"]

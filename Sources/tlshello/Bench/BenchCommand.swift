@@ -50,8 +50,11 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Resume sessions with tickets after each loop's first handshake (implied by --mode resume; with --mode handshake too).")
     var resume = false
 
-    @Option(help: ArgumentHelp("Bytes per transfer with --mode bulk.", valueName: "n"))
-    var bytes = 16 * 1024 * 1024
+    /// Bytes per bulk transfer unless `--bytes` says otherwise.
+    static let defaultBulkBytes = 16 * 1024 * 1024
+
+    @Option(help: ArgumentHelp("Bytes per transfer with --mode bulk. (default: 16777216)", valueName: "n"))
+    var bytes: Int?
 
     @Option(help: "The greeting to send (hello and resume).")
     var message = "Hola soy tu cliente"
@@ -86,11 +89,11 @@ struct BenchCommand: ParsableCommand {
             throw ValidationError("--duration must be a positive number of seconds, at most 86400")
         }
         guard timeout > 0 && timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") }
-        guard bytes >= 1 else { throw ValidationError("--bytes must be at least 1") }
+        guard (bytes ?? 1) >= 1 else { throw ValidationError("--bytes must be at least 1") }
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256") }
         if resume && mode == .idle { throw ValidationError("--resume does not apply to --mode idle") }
         if resume && mode == .bulk { throw ValidationError("--resume does not apply to --mode bulk") }
-        if mode != .bulk && bytes != 16 * 1024 * 1024 { throw ValidationError("--bytes applies to --mode bulk only") }
+        if mode != .bulk && bytes != nil { throw ValidationError("--bytes applies to --mode bulk only") }
         for source in sources where !IPAddress.isLiteral(source) {
             throw ValidationError("--source '\(source)' is not an IP address")
         }
@@ -125,7 +128,7 @@ struct BenchCommand: ParsableCommand {
         Console.warnDeprecated(context)
         try DescriptorLimit.raise(toAtLeast: connections * (mode == .idle ? 1 : 2) + 64)
         let plan = BenchPlan(host: host, port: port, mode: mode, connections: connections, duration: duration,
-                             message: Array(message.utf8), bytes: bytes, resume: resume, sources: sources, timeout: timeout)
+                             message: Array(message.utf8), bytes: bytes ?? Self.defaultBulkBytes, resume: resume, sources: sources, timeout: timeout)
         let generator = LoadGenerator(plan: plan, context: context)
         let stopSignals = StopSignals { generator.stop() }
         if cafile == nil && !json {
