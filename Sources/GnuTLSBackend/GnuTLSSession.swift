@@ -212,6 +212,7 @@ final class GnuTLSSession: TLSSession {
     func handshake() throws(TLSError) -> TLSProgress {
         if isHandshakeComplete { return .complete }
         while true {
+            let before = bufferedNetworkInput
             let code = gnutls_handshake(session)
             switch code {
             case GNUTLS_E_SUCCESS:
@@ -223,6 +224,9 @@ final class GnuTLSSession: TLSSession {
                 }
                 return .complete
             case GNUTLS_E_AGAIN, GNUTLS_E_INTERRUPTED:
+                // GnuTLS returns AGAIN after each record of a handshake message that spans several
+                // records, even when the next record is already buffered: go on while it consumes input.
+                if bufferedNetworkInput > 0 && bufferedNetworkInput < before { continue }
                 if endOfInput && bufferedNetworkInput == 0 { throw .closedDuringHandshake(library: .gnutls(code)) }
                 return .needsInput
             case GNUTLS_E_WARNING_ALERT_RECEIVED, GNUTLS_E_GOT_APPLICATION_DATA:
