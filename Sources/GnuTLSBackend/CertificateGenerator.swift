@@ -71,8 +71,8 @@ public enum CertificateGenerator {
             try check(gnutls_x509_crt_set_basic_constraints(crt, 0, -1), fail("cannot set the basic constraints"))
             usage = GNUTLS_KEY_DIGITAL_SIGNATURE
             if case .rsa = request.keyType { usage |= GNUTLS_KEY_KEY_ENCIPHERMENT }
-            for purpose in [GNUTLS_KP_TLS_WWW_SERVER, GNUTLS_KP_TLS_WWW_CLIENT] {
-                try check(gnutls_x509_crt_set_key_purpose_oid(crt, purpose, 0), fail("cannot set the extended key usage"))
+            for purpose in request.extendedKeyUsage ?? [.tlsServer, .tlsClient] {
+                try check(gnutls_x509_crt_set_key_purpose_oid(crt, purpose.oid, 0), fail("cannot set the extended key usage"))
             }
         }
         try check(gnutls_x509_crt_set_key_usage(crt, UInt32(usage)), fail("cannot set the key usage"))
@@ -83,9 +83,9 @@ public enum CertificateGenerator {
         try check(gnutls_x509_crt_set_subject_key_id(crt, keyID, keyIDSize), fail("cannot set the subject key id"))
 
         if let issuer {
-            try signIssued(crt, by: issuer, digest: request.digest)
+            try signIssued(crt, by: issuer, digest: digestAlgorithm(request))
         } else {
-            try sign(crt, issuer: crt, key: key, digest: request.digest)
+            try sign(crt, issuer: crt, key: key, digest: digestAlgorithm(request))
         }
 
         // A freshly signed object is read back from its encoding rather than trusted as is.
@@ -153,7 +153,17 @@ public enum CertificateGenerator {
     }
 
     /// Signs `crt` with the issuer certificate and key re-imported from `issuer`'s PEM.
-    private static func signIssued(_ crt: gnutls_x509_crt_t?, by issuer: GeneratedCertificate, digest: CertificateRequest.Digest) throws(TLSError) {
+    /// The digest `request` asks for.
+    private static func digestAlgorithm(_ request: CertificateRequest) -> gnutls_digest_algorithm_t {
+        if request.signsWithSHA1 { return GNUTLS_DIG_SHA1 }
+        switch request.digest {
+        case .sha256: return GNUTLS_DIG_SHA256
+        case .sha384: return GNUTLS_DIG_SHA384
+        case .sha512: return GNUTLS_DIG_SHA512
+        }
+    }
+
+    private static func signIssued(_ crt: gnutls_x509_crt_t?, by issuer: GeneratedCertificate, digest: gnutls_digest_algorithm_t) throws(TLSError) {
         var issuerCrt: gnutls_x509_crt_t?
         try check(gnutls_x509_crt_init(&issuerCrt), fail("cannot allocate the issuer certificate"))
         defer { gnutls_x509_crt_deinit(issuerCrt) }
@@ -180,18 +190,13 @@ public enum CertificateGenerator {
     }
 
     private static func sign(
-        _ crt: gnutls_x509_crt_t?, issuer: gnutls_x509_crt_t?, key: gnutls_x509_privkey_t?, digest: CertificateRequest.Digest
+        _ crt: gnutls_x509_crt_t?, issuer: gnutls_x509_crt_t?, key: gnutls_x509_privkey_t?, digest: gnutls_digest_algorithm_t
     ) throws(TLSError) {
         var privateKey: gnutls_privkey_t?
         try check(gnutls_privkey_init(&privateKey), fail("cannot allocate the signing key"))
         defer { gnutls_privkey_deinit(privateKey) }
         try check(gnutls_privkey_import_x509(privateKey, key, 0), fail("cannot use the signing key"))
-        var algorithm: gnutls_digest_algorithm_t
-        switch digest {
-        case .sha256: algorithm = GNUTLS_DIG_SHA256
-        case .sha384: algorithm = GNUTLS_DIG_SHA384
-        case .sha512: algorithm = GNUTLS_DIG_SHA512
-        }
+        var algorithm = digest
         // Ed25519 signs with its built-in SHA-512; GnuTLS rejects any other digest for it
         // (GNUTLS_E_UNSUPPORTED_SIGNATURE_ALGORITHM).
         if gnutls_privkey_get_pk_algorithm(privateKey, nil) == Int32(GNUTLS_PK_EDDSA_ED25519.rawValue) {

@@ -56,6 +56,11 @@ public struct CertificateRequest: Sendable, Equatable {
     public var notAfter: Date
     /// True for a CA certificate (basic constraints CA, keyCertSign and cRLSign).
     public var isCA: Bool
+    /// The extended key usages of a certificate that is not a CA: nil for TLS server and client
+    /// authentication (the default), an empty list for no extended key usage extension at all.
+    package var extendedKeyUsage: [KeyPurpose]?
+    /// Signs with SHA-1 instead of ``digest``, to make the certificates verification must refuse.
+    package var signsWithSHA1 = false
 
     /// Creates a request; the defaults make a server/client certificate for `localhost` that is
     /// valid from an hour ago for 825 days.

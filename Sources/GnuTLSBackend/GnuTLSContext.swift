@@ -148,6 +148,9 @@ public final class GnuTLSContext: TLSContext, @unchecked Sendable {
                 warnings.append("certificate \(chain.label) (\(leaf.subject)) is not valid before \(leaf.notBefore.utcText)")
             }
         }
+        if let weak = ChainStrength.warning(forOwnChain: ChainStrength.certificates(fromPEM: certificatePEM), label: chain.label) {
+            warnings.append(weak)
+        }
         return certificates.first
     }
 

@@ -11,12 +11,16 @@ public enum GnuTLSPriority {
     /// The secure default: TLS 1.3 and 1.2, AEAD ciphers, ECDHE key exchange (forward secrecy).
     /// AES-128-GCM (SHA-256 key schedule) and X25519 come first, as in Go's and BoringSSL's
     /// defaults: with nettle they cost about 30% less per resumed handshake than AES-256-GCM
-    /// (SHA-384) with P-256, at no loss that matters.
+    /// (SHA-384) with P-256, at no loss that matters. `%PROFILE_MEDIUM` makes certificate
+    /// verification refuse keys and signatures under 112-bit security (RSA and DSA keys under 2048
+    /// bits, SHA-1 signatures), as OpenSSL's default security level 2 does; the table's rows keep
+    /// `NORMAL`'s checks.
     public static let secureDefault =
         "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
         + ":-CIPHER-ALL:+AES-128-GCM:+CHACHA20-POLY1305:+AES-256-GCM"
         + ":-MAC-ALL:+AEAD:-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA"
         + ":-GROUP-ALL:+GROUP-X25519:+GROUP-SECP256R1:+GROUP-SECP384R1:+GROUP-SECP521R1"
+        + ":%PROFILE_MEDIUM"
 
     /// The priority string for a policy: the table row for a pin, `NORMAL:-VERS-ALL` plus one
     /// `+VERS-TLSx.y` per version (newest first) for a range, the string itself for an override.

@@ -11,8 +11,11 @@ final class GnuTLSSession: TLSSession {
     let context: GnuTLSContext
     let session: gnutls_session_t
     let role: TLSConfiguration.Role
-    /// The name checked against the server certificate; kept alive for GnuTLS (it keeps the pointer).
-    private var verifyName: UnsafeMutablePointer<CChar>?
+    /// What GnuTLS checks the peer's certificate for (name, purpose); kept alive for GnuTLS, which
+    /// keeps its pointers until the session goes.
+    private var peerVerification: PeerVerification?
+    /// The purpose the peer's certificate is verified for, when it is verified.
+    var peerPurpose: KeyPurpose? { peerVerification?.purpose }
     let expectedName: String?
 
     private var inbound: [UInt8] = []
@@ -90,15 +93,8 @@ final class GnuTLSSession: TLSSession {
             throw error
         }
         if role == .client {
-            switch configuration.certificateVerification {
-            case .fullVerification:
-                verifyName = strdup(name ?? "")
-                gnutls_session_set_verify_cert(handle, verifyName, 0)
-            case .noHostnameVerification:
-                gnutls_session_set_verify_cert(handle, nil, 0)
-            case .none:
-                break
-            }
+            peerVerification = PeerVerification(mode: configuration.certificateVerification, hostName: name, purpose: .tlsServer)
+            peerVerification?.install(on: handle)
         }
         installTransport()
         installKeyLog()
@@ -137,7 +133,6 @@ final class GnuTLSSession: TLSSession {
 
     deinit {
         gnutls_deinit(session)
-        free(verifyName)
     }
 
     // MARK: Memory transport

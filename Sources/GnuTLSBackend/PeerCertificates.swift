@@ -13,4 +13,15 @@ enum PeerCertificates {
             return try? certificateInfo(der: UnsafeRawBufferPointer(start: data, count: Int(datum.size)))
         }
     }
+
+    /// The peer's chain as sent, leaf first, each certificate in DER.
+    static func der(of session: gnutls_session_t) -> [[UInt8]] {
+        var count: UInt32 = 0
+        guard let list = gnutls_certificate_get_peers(session, &count) else { return [] }
+        return (0..<Int(count)).compactMap { index in
+            let datum = list[index]
+            guard let data = datum.data else { return nil }
+            return Array(UnsafeBufferPointer(start: data, count: Int(datum.size)))
+        }
+    }
 }

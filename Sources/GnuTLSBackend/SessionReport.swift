@@ -38,7 +38,8 @@ enum SessionReport {
             serverName: session.role == .server ? serverName(handle) : session.expectedName.flatMap { IPAddress.isLiteral($0) ? nil : $0 },
             peerCertificates: PeerCertificates.chain(of: handle),
             verification: verification,
-            resumed: gnutls_session_is_resumed(handle) != 0
+            resumed: gnutls_session_is_resumed(handle) != 0,
+            warnings: ChainStrength.weaknesses(of: PeerCertificates.der(of: handle)).map(\.text)
         )
     }
 

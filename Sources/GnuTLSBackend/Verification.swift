@@ -36,7 +36,16 @@ enum Verification {
         }
         if has(GNUTLS_CERT_SIGNER_NOT_CA) { problems.append(.signerNotCA) }
         if has(GNUTLS_CERT_REVOKED) { problems.append(.revoked) }
-        if has(GNUTLS_CERT_INSECURE_ALGORITHM) { problems.append(.insecureAlgorithm) }
+        if has(GNUTLS_CERT_PURPOSE_MISMATCH) {
+            let purpose = session.peerPurpose ?? .tlsServer
+            let der = PeerCertificates.der(of: session.session)
+            let allowed = der.first.flatMap { leaf in leaf.withUnsafeBytes { KeyPurpose.purposes(ofDER: $0) } } ?? []
+            problems.append(.wrongPurpose(required: purpose.name, allowed: allowed.map(\.name)))
+        }
+        if has(GNUTLS_CERT_INSECURE_ALGORITHM) {
+            let weaknesses = ChainStrength.weaknesses(of: PeerCertificates.der(of: session.session))
+            problems += weaknesses.isEmpty ? [.insecureAlgorithm] : weaknesses
+        }
         if has(GNUTLS_CERT_SIGNATURE_FAILURE) { problems.append(.signatureFailure) }
         if problems.isEmpty { problems.append(.other(text)) }
         return CertificateVerificationFailure(problems: problems, certificate: leaf, libraryText: text)

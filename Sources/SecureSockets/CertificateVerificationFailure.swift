@@ -22,6 +22,19 @@ public struct CertificateVerificationFailure: Sendable, Equatable, Codable, Cust
         case revoked
         /// The certificate is signed with an algorithm considered insecure.
         case insecureAlgorithm
+        /// The certificate's extended key usage does not include the purpose it is used for.
+        ///
+        /// `required` is the purpose asked for and `allowed` the purposes the certificate lists,
+        /// both in words (e.g. `TLS server authentication`); an unknown purpose is given by its OID.
+        case wrongPurpose(required: String, allowed: [String])
+        /// A key in the chain is shorter than the verification profile accepts.
+        ///
+        /// `subject` names the certificate holding the key, `algorithm` is e.g. `RSA`, and `bits`
+        /// and `minimum` are key sizes in bits.
+        case weakKey(subject: String, algorithm: String, bits: Int, minimum: Int)
+        /// A certificate in the chain is signed with an algorithm the verification profile refuses,
+        /// e.g. `RSA-SHA1`; `subject` names the certificate.
+        case weakSignature(subject: String, algorithm: String)
         /// The signature on the certificate does not verify.
         case signatureFailure
         /// The peer sent no certificate.
@@ -47,6 +60,13 @@ public struct CertificateVerificationFailure: Sendable, Equatable, Codable, Cust
                 return "certificate revoked"
             case .insecureAlgorithm:
                 return "certificate signed with an insecure algorithm"
+            case let .wrongPurpose(required, allowed):
+                let list = allowed.isEmpty ? "no purpose" : allowed.joined(separator: " and ")
+                return "the certificate is for \(list) only, not for \(required)"
+            case let .weakKey(subject, algorithm, bits, minimum):
+                return "the \(algorithm) key of \(subject) has \(bits) bits; at least \(minimum) are required at the secure default"
+            case let .weakSignature(subject, algorithm):
+                return "\(subject) is signed with \(algorithm), which is no longer secure"
             case .signatureFailure:
                 return "certificate signature does not verify"
             case .noCertificate:

@@ -28,12 +28,17 @@ public struct SessionInfo: Sendable, Equatable, Codable {
     public var verification: String
     /// True when the session was resumed rather than fully negotiated.
     public var resumed: Bool
+    /// Weaknesses of the peer's chain that the configuration accepted, one sentence each: e.g. a
+    /// 1024-bit RSA key at a pinned version, which the secure default would refuse. Empty when
+    /// nothing is weak.
+    public var warnings: [String]
 
     /// Creates a snapshot.
     public init(
         version: TLSVersion?, protocolName: String, cipherSuite: String, keyExchange: String,
         group: String?, signatureAlgorithm: String?, cipher: String, mac: String, summary: String,
-        serverName: String?, peerCertificates: [CertificateInfo], verification: String, resumed: Bool
+        serverName: String?, peerCertificates: [CertificateInfo], verification: String, resumed: Bool,
+        warnings: [String] = []
     ) {
         self.version = version
         self.protocolName = protocolName
@@ -48,5 +53,6 @@ public struct SessionInfo: Sendable, Equatable, Codable {
         self.peerCertificates = peerCertificates
         self.verification = verification
         self.resumed = resumed
+        self.warnings = warnings
     }
 }

@@ -58,4 +58,156 @@ import Testing
                                          server: Fixtures.serverContext(Fixtures.wrongName))
         #expect(throws: TLSSessionPair.Failure.self) { try refused.handshake() }
     }
+
+    // MARK: Purpose (extended key usage)
+
+    private static let serverPurpose = "TLS server authentication"
+
+    /// A client at `versions` trusting `trust` connects to a server presenting `chain`.
+    private func connect(serving chain: GeneratedCertificate, presenting extra: [GeneratedCertificate] = [],
+                         trusting trust: GeneratedCertificate, versions: TLSVersionPolicy = .secureDefault) throws -> TLSSessionPair {
+        var client = TLSConfiguration.makeClientConfiguration()
+        client.versions = versions
+        client.trustRoots = .pem(trust.certificatePEM, label: "trust.pem")
+        var server = TLSConfiguration.makeServerConfiguration(
+            certificateChain: .pem(([chain] + extra).map(\.certificatePEM).joined(), label: "server.pem"),
+            privateKey: .pem(chain.privateKeyPEM, label: "server.key"))
+        server.versions = versions
+        return try TLSSessionPair(client: GnuTLS().makeContext(configuration: client),
+                                  server: GnuTLS().makeContext(configuration: server))
+    }
+
+    private func refusal(_ pair: TLSSessionPair) throws -> CertificateVerificationFailure {
+        let failure = try #require(throws: TLSSessionPair.Failure.self) { try pair.handshake() }
+        guard case let .verificationFailed(details) = try #require(failure.client) else {
+            Issue.record("not a verification failure: \(String(describing: failure.client))")
+            throw failure
+        }
+        return details
+    }
+
+    @Test(arguments: [TLSVersionPolicy.secureDefault, .exactly(.tlsv1_2), .exactly(.tlsv1_3)])
+    func clientAuthenticationOnlyCertificateIsRefusedAtEveryRow(versions: TLSVersionPolicy) throws {
+        let details = try refusal(connect(serving: Made.clientOnly, trusting: Made.clientOnly, versions: versions))
+        #expect(details.problems.contains(.wrongPurpose(required: Self.serverPurpose, allowed: ["TLS client authentication"])))
+        #expect(details.description.contains("the certificate is for TLS client authentication only, not for TLS server authentication"))
+    }
+
+    @Test func issuedClientAuthenticationOnlyCertificateIsRefused() throws {
+        let details = try refusal(connect(serving: Made.issuedClientOnly, trusting: Made.authority))
+        #expect(details.problems == [.wrongPurpose(required: Self.serverPurpose, allowed: ["TLS client authentication"])])
+    }
+
+    @Test func otherPurposesAreNamedInWords() throws {
+        let details = try refusal(connect(serving: Made.mailAndCode, trusting: Made.mailAndCode))
+        #expect(details.description.contains("the certificate is for e-mail protection and code signing only, not for TLS server authentication"))
+    }
+
+    @Test func serverAuthenticationCertificateIsAccepted() throws {
+        let pair = try connect(serving: Made.serverOnly, trusting: Made.serverOnly)
+        try pair.handshake()
+        #expect(pair.client.info?.verification == "verified (chain and name localhost)")
+        #expect(pair.client.info?.warnings == [])
+    }
+
+    @Test func certificateWithoutExtendedKeyUsageServesAnyPurpose() throws {
+        let pair = try connect(serving: Made.anyPurpose, trusting: Made.anyPurpose)
+        try pair.handshake()
+        #expect(pair.client.info?.warnings == [])
+    }
+
+    // MARK: Weak keys and signatures
+
+    @Test func strongIssuedChainIsAcceptedAtTheSecureDefault() throws {
+        let pair = try connect(serving: Made.issuedStrong, presenting: [Made.authority], trusting: Made.authority)
+        try pair.handshake()
+        #expect(pair.client.info?.warnings == [])
+    }
+
+    @Test func weakKeyIsRefusedAtTheSecureDefaultWithItsSize() throws {
+        let details = try refusal(connect(serving: Made.issuedWeak, presenting: [Made.authority], trusting: Made.authority))
+        #expect(details.problems == [.weakKey(subject: "CN=localhost,O=weak key", algorithm: "RSA", bits: 1024, minimum: 2048)])
+        #expect(details.description == "certificate verification failed: the RSA key of CN=localhost,O=weak key has 1024 bits; at least 2048 are required at the secure default")
+    }
+
+    @Test func selfSignedWeakKeyIsRefusedAtTheSecureDefault() throws {
+        let details = try refusal(connect(serving: Made.selfSignedWeak, trusting: Made.selfSignedWeak))
+        #expect(details.problems.contains(.weakKey(subject: "CN=localhost,O=weak self-signed", algorithm: "RSA", bits: 1024, minimum: 2048)))
+    }
+
+    @Test(arguments: [TLSVersion.tlsv1_2, .tlsv1_3])
+    func weakKeyIsAcceptedWithAWarningAtAPinnedRow(version: TLSVersion) throws {
+        let pair = try connect(serving: Made.issuedWeak, trusting: Made.authority, versions: .exactly(version))
+        try pair.handshake()
+        #expect(pair.client.info?.warnings == [
+            "the RSA key of CN=localhost,O=weak key has 1024 bits; at least 2048 are required at the secure default",
+        ])
+    }
+
+    @Test func weakKeyWithoutVerificationStillWarns() throws {
+        let pair = try TLSSessionPair(client: Fixtures.clientContext(trust: nil, verification: .none),
+                                      server: Fixtures.serverContext(Made.selfSignedWeak))
+        try pair.handshake()
+        #expect(pair.client.info?.warnings.first?.contains("has 1024 bits") == true)
+    }
+
+    @Test func sha1SignatureIsRefusedAtTheSecureDefault() throws {
+        let details = try refusal(connect(serving: Made.issuedSHA1, presenting: [Made.authority], trusting: Made.authority))
+        #expect(details.problems == [.weakSignature(subject: "CN=localhost,O=sha1", algorithm: "RSA-SHA1")])
+        #expect(details.description.contains("CN=localhost,O=sha1 is signed with RSA-SHA1, which is no longer secure"))
+    }
+
+    @Test func serverWarnsAboutItsOwnWeakKey() throws {
+        var configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: .pem(Made.selfSignedWeak.certificatePEM, label: "weak.pem"),
+            privateKey: .pem(Made.selfSignedWeak.privateKeyPEM, label: "weak.key"))
+        configuration.versions = .secureDefault
+        let context = try GnuTLS().makeContext(configuration: configuration)
+        #expect(context.warnings.contains { $0.hasPrefix("certificate weak.pem: the RSA key of CN=localhost,O=weak self-signed has 1024 bits") }, "\(context.warnings)")
+        let strong = try Fixtures.serverContext(Fixtures.server)
+        #expect(strong.warnings == [])
+    }
 }
+
+/// Certificates for the purpose and strength checks, made once per test process.
+private enum Made {
+    static let authority = Fixtures.make(CertificateRequest(subject: "CN=tlshello test CA", subjectAltNames: [], isCA: true))
+
+    static func purposes(_ list: [KeyPurpose], _ subject: String) -> GeneratedCertificate {
+        var request = CertificateRequest(subject: subject, subjectAltNames: ["localhost"])
+        request.extendedKeyUsage = list
+        return Fixtures.make(request)
+    }
+
+    static let clientOnly = purposes([.tlsClient], "CN=localhost,O=client only")
+    static let serverOnly = purposes([.tlsServer], "CN=localhost,O=server only")
+    static let anyPurpose = purposes([], "CN=localhost,O=any purpose")
+    static let mailAndCode = purposes([.other("1.3.6.1.5.5.7.3.4"), .other("1.3.6.1.5.5.7.3.3")],
+                                      "CN=localhost,O=mail and code")
+
+    static func issued(_ request: CertificateRequest) -> GeneratedCertificate {
+        do {
+            return try CertificateGenerator.generate(request, signedBy: authority)
+        } catch {
+            fatalError("fixture generation failed: \(error)")
+        }
+    }
+
+    static let issuedClientOnly: GeneratedCertificate = {
+        var request = CertificateRequest(subject: "CN=localhost,O=issued client only", subjectAltNames: ["localhost"])
+        request.extendedKeyUsage = [.tlsClient]
+        return issued(request)
+    }()
+    static let issuedStrong = issued(CertificateRequest(subject: "CN=localhost,O=strong", subjectAltNames: ["localhost"]))
+    static let issuedWeak = issued(CertificateRequest(subject: "CN=localhost,O=weak key", subjectAltNames: ["localhost"],
+                                                      keyType: .rsa(bits: 1024)))
+    static let selfSignedWeak = Fixtures.make(CertificateRequest(subject: "CN=localhost,O=weak self-signed",
+                                                                 subjectAltNames: ["localhost", "127.0.0.1"],
+                                                                 keyType: .rsa(bits: 1024)))
+    static let issuedSHA1: GeneratedCertificate = {
+        var request = CertificateRequest(subject: "CN=localhost,O=sha1", subjectAltNames: ["localhost"])
+        request.signsWithSHA1 = true
+        return issued(request)
+    }()
+}
+
