@@ -56,7 +56,7 @@ package enum ChainStrength {
         let problems = weaknesses(of: chain)
         guard !problems.isEmpty else { return nil }
         return "certificate \(label): " + problems.map(\.text).joined(separator: "; ")
-            + "; clients that verify at their secure default (and OpenSSL's default security level) will refuse it"
+            + ": clients that verify at the secure default, and OpenSSL at its default security level, refuse it"
     }
 
     private static func isSelfSigned(_ crt: ImportedCertificate) -> Bool {

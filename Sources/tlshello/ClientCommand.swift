@@ -59,9 +59,16 @@ struct ClientCommand: ParsableCommand {
             try exchange(trace: trace)
         } catch {
             if json { Console.json(ErrorReport(error, peer: TLSError.hostPort(host, port), trace: trace.events)) }
-            Console.err("tlshello client: \(error)")
+            Console.err("tlshello client: \(error)\(hint(for: error))")
             throw ExitCode(exitStatus(for: error))
         }
+    }
+
+    /// How to get past a refusal that only the secure default makes, or nothing.
+    private func hint(for error: TLSError) -> String {
+        guard case let .verificationFailed(details) = error,
+              details.problems.contains(where: { if case .weakKey = $0 { true } else { false } }) else { return "" }
+        return " (a pinned --tls-version accepts it, with a warning)"
     }
 
     private func exchange(trace: TraceCollector) throws(TLSError) {
@@ -103,6 +110,7 @@ struct ClientCommand: ParsableCommand {
         let socket = try TLSSocket.connect(host: host, port: port, context: context, resuming: offered, trace: trace.handler)
         defer { socket.close() }
         guard let info = socket.info else { throw .invalidState("handshake finished without a report") }
+        for warning in info.warnings { Console.warn("accepted a weak server certificate: \(warning)") }
         if !json {
             let resumed = info.resumed ? " (resumed from the ticket: no certificate sent, nothing signed; the certificate below is the first handshake's)" : ""
             Console.out("1. connected to \(socket.peer): \(info.protocolName), \(info.cipherSuite)\(resumed)")
