@@ -67,6 +67,9 @@ public enum CertificateGenerator {
         if request.isCA {
             try check(gnutls_x509_crt_set_basic_constraints(crt, 1, -1), fail("cannot set the basic constraints"))
             usage = GNUTLS_KEY_KEY_CERT_SIGN | GNUTLS_KEY_CRL_SIGN
+            for purpose in request.extendedKeyUsage ?? [] {
+                try check(gnutls_x509_crt_set_key_purpose_oid(crt, purpose.oid, 0), fail("cannot set the extended key usage"))
+            }
         } else {
             try check(gnutls_x509_crt_set_basic_constraints(crt, 0, -1), fail("cannot set the basic constraints"))
             usage = GNUTLS_KEY_DIGITAL_SIGNATURE

@@ -56,8 +56,9 @@ public struct CertificateRequest: Sendable, Equatable {
     public var notAfter: Date
     /// True for a CA certificate (basic constraints CA, keyCertSign and cRLSign).
     public var isCA: Bool
-    /// The extended key usages of a certificate that is not a CA: nil for TLS server and client
-    /// authentication (the default), an empty list for no extended key usage extension at all.
+    /// The extended key usages: nil for TLS server and client authentication on a certificate
+    /// that is not a CA and for none on a CA (the default), an empty list for no extended key
+    /// usage extension at all.
     package var extendedKeyUsage: [KeyPurpose]?
     /// Signs with SHA-1 instead of ``digest``, to make the certificates verification must refuse.
     package var signsWithSHA1 = false

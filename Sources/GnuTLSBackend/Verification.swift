@@ -38,8 +38,14 @@ enum Verification {
         if has(GNUTLS_CERT_REVOKED) { problems.append(.revoked) }
         if has(GNUTLS_CERT_PURPOSE_MISMATCH) {
             let purpose = session.peerPurpose ?? .tlsServer
-            let der = PeerCertificates.der(of: session.session)
-            let allowed = der.first.flatMap { leaf in leaf.withUnsafeBytes { KeyPurpose.purposes(ofDER: $0) } } ?? []
+            // The leaf's purposes, or those of the first certificate in the chain that lacks the
+            // purpose (GnuTLS also refuses a CA whose extended key usage excludes it).
+            let lists = PeerCertificates.der(of: session.session).map { der in der.withUnsafeBytes { KeyPurpose.purposes(ofDER: $0) } }
+            let offending = lists.first { list in
+                guard let list else { return false }
+                return !list.contains(purpose) && !list.contains(.other(GNUTLS_KP_ANY))
+            }
+            let allowed = (offending ?? lists.first ?? nil) ?? []
             problems.append(.wrongPurpose(required: purpose.name, allowed: allowed.map(\.name)))
         }
         if has(GNUTLS_CERT_INSECURE_ALGORITHM) {

@@ -98,6 +98,12 @@ import Testing
         #expect(details.problems == [.wrongPurpose(required: Self.serverPurpose, allowed: ["TLS client authentication"])])
     }
 
+    @Test func intermediateRestrictedToClientAuthenticationIsNamed() throws {
+        let details = try refusal(connect(serving: Made.leafOfClientAuthority, presenting: [Made.clientAuthority],
+                                          trusting: Made.authority))
+        #expect(details.problems == [.wrongPurpose(required: Self.serverPurpose, allowed: ["TLS client authentication"])])
+    }
+
     @Test func otherPurposesAreNamedInWords() throws {
         let details = try refusal(connect(serving: Made.mailAndCode, trusting: Made.mailAndCode))
         #expect(details.description.contains("the certificate is for e-mail protection and code signing only, not for TLS server authentication"))
@@ -197,6 +203,19 @@ private enum Made {
         var request = CertificateRequest(subject: "CN=localhost,O=issued client only", subjectAltNames: ["localhost"])
         request.extendedKeyUsage = [.tlsClient]
         return issued(request)
+    }()
+    static let clientAuthority: GeneratedCertificate = {
+        var request = CertificateRequest(subject: "CN=tlshello client intermediate CA", subjectAltNames: [], isCA: true)
+        request.extendedKeyUsage = [.tlsClient]
+        return issued(request)
+    }()
+    static let leafOfClientAuthority: GeneratedCertificate = {
+        do {
+            return try CertificateGenerator.generate(
+                CertificateRequest(subject: "CN=localhost,O=client CA leaf", subjectAltNames: ["localhost"]), signedBy: clientAuthority)
+        } catch {
+            fatalError("fixture generation failed: \(error)")
+        }
     }()
     static let issuedStrong = issued(CertificateRequest(subject: "CN=localhost,O=strong", subjectAltNames: ["localhost"]))
     static let issuedWeak = issued(CertificateRequest(subject: "CN=localhost,O=weak key", subjectAltNames: ["localhost"],
