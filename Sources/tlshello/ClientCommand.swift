@@ -8,8 +8,11 @@ struct ClientCommand: ParsableCommand {
         commandName: "client",
         abstract: "Connect, send the greeting, print the reply.",
         discussion: """
-        The server's certificate is verified against --cafile (or the system store) and HOST
-        (or --server-name). --insecure accepts any certificate, as the demo's CERT_NONE did.
+        The server's certificate is verified against --cafile (or the system store) and HOST \
+        (or --server-name), and must be meant for a TLS server (extended key usage serverAuth). \
+        At the secure default, keys and signatures under 112-bit security (RSA under 2048 bits, \
+        SHA-1) are refused; a pinned --tls-version accepts such a key with a warning. \
+        --insecure accepts any certificate, as the demo's CERT_NONE did.
 
         Example: tlshello client 127.0.0.1 --cafile certs/diegoUcamCert.pem
         """
