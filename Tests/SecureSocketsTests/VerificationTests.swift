@@ -163,6 +163,16 @@ import Testing
         #expect(details.description.contains("CN=localhost,O=sha1 is signed with RSA-SHA1, which is no longer secure"))
     }
 
+    @Test func bytesThatAreNoCertificateHaveNoPurposeAndNoWeakness() {
+        let garbage: [UInt8] = [0x30, 0x03, 0x02, 0x01, 0x00]
+        #expect(garbage.withUnsafeBytes { KeyPurpose.purposes(ofDER: $0) } == nil)
+        #expect(ChainStrength.weaknesses(of: [garbage, []]) == [])
+        #expect(ChainStrength.certificates(fromPEM: Array("-----BEGIN CERTIFICATE-----\n!!\n-----END CERTIFICATE-----\n".utf8)) == [])
+        let weak = ChainStrength.certificates(fromPEM: Array(("junk\n" + Made.selfSignedWeak.certificatePEM + Made.authority.certificatePEM).utf8))
+        #expect(weak.count == 2)
+        #expect(ChainStrength.weaknesses(of: weak).count == 1)
+    }
+
     @Test func serverWarnsAboutItsOwnWeakKey() throws {
         var configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: .pem(Made.selfSignedWeak.certificatePEM, label: "weak.pem"),
