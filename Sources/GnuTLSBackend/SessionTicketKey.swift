@@ -9,11 +9,12 @@ final class SessionTicketKey: @unchecked Sendable {
 
     /// Generates a fresh random key.
     ///
-    /// - Throws: ``TLSError/invalidConfiguration(_:)`` if GnuTLS cannot make one.
+    /// - Throws: ``TLSError/setupFailed(operation:library:)`` if GnuTLS cannot make one (whatever
+    ///   it made is released by `deinit`, the one place that releases the key).
     init() throws(TLSError) {
-        let code = gnutls_session_ticket_key_generate(&datum)
+        let code = gnutlsCall { gnutls_session_ticket_key_generate(&datum) }
         guard code == GNUTLS_E_SUCCESS, datum.data != nil else {
-            throw .invalidConfiguration("GnuTLS could not make a session ticket key: \(BackendError.gnutls(code))")
+            throw .setupFailed(operation: "make a session ticket key", library: .gnutls(code))
         }
     }
 
