@@ -56,11 +56,13 @@ final class GnuTLSSession: TLSSession {
     /// Every GnuTLS object made here has its owner before the next call can fail, so a failure
     /// just throws: the owners release what exists.
     ///
-    /// - Throws: ``TLSError/setupFailed(operation:library:)`` naming the GnuTLS step that failed.
+    /// - Throws: ``TLSError/invalidServerName(name:reason:)`` for a peer name that cannot be a
+    ///   server name; ``TLSError/setupFailed(operation:library:)`` naming the GnuTLS step that failed.
     init(context: GnuTLSContext, peerName: String?, resuming ticket: TLSResumptionTicket? = nil) throws(TLSError) {
         let configuration = context.configuration
         let role = configuration.role
         let name = configuration.serverName ?? peerName
+        if role == .client, configuration.serverName == nil, let peerName { try ServerName.validate(peerName) }
         let roleFlag = role == .server ? GNUTLS_SERVER.rawValue : GNUTLS_CLIENT.rawValue
         let handle = try SessionHandle(flags: roleFlag | GNUTLS_NONBLOCK.rawValue)
         let session = handle.raw
@@ -84,7 +86,7 @@ final class GnuTLSSession: TLSSession {
             // A ticket GnuTLS cannot read only costs the resumption: the handshake is full.
             _ = ticket.bytes.withUnsafeBytes { gnutls_session_set_data(session, $0.baseAddress, $0.count) }
         }
-        if role == .client, let name, !name.isEmpty, !IPAddress.isLiteral(name) {
+        if role == .client, let name, !IPAddress.isLiteral(name) {
             try check(gnutls_server_name_set(session, GNUTLS_NAME_DNS, name, name.utf8.count)) {
                 .setupFailed(operation: "set the server name (SNI) '\(name)'", library: $0)
             }

@@ -21,6 +21,9 @@ public enum TLSError: Error, Sendable, Equatable, CustomStringConvertible {
     case trustStore(source: String, reason: String, library: BackendError?)
     /// A configuration that lacks what its role needs (e.g. a server without a certificate).
     case invalidConfiguration(String)
+    /// A name a client would send as SNI and check the certificate against that cannot be one:
+    /// empty, longer than 255 bytes (RFC 6066) or not a host name. `reason` says which.
+    case invalidServerName(name: String, reason: String)
     /// The TLS library could not set up a context or session (out of memory, say); `operation`
     /// names the step, e.g. `create a GnuTLS session`.
     case setupFailed(operation: String, library: BackendError)
@@ -90,6 +93,7 @@ public enum TLSError: Error, Sendable, Equatable, CustomStringConvertible {
         case .wrongPassphrase: return "wrong-passphrase"
         case .trustStore: return "trust-store"
         case .invalidConfiguration: return "invalid-configuration"
+        case .invalidServerName: return "invalid-server-name"
         case .setupFailed: return "setup-failed"
         case .noCommonVersion: return "no-common-version"
         case .handshakeFailed: return "handshake-failed"
@@ -138,6 +142,8 @@ public enum TLSError: Error, Sendable, Equatable, CustomStringConvertible {
             sentence = "trust store \(source): \(reason)"
         case let .invalidConfiguration(text):
             sentence = "invalid configuration: \(text)"
+        case let .invalidServerName(name, reason):
+            sentence = "invalid server name '\(ServerName.shown(name))': \(reason)"
         case let .setupFailed(operation, library):
             sentence = "cannot \(operation): \(library.message)"
         case let .noCommonVersion(detail, _, _):
