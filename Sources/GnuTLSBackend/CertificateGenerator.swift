@@ -42,14 +42,21 @@ public enum CertificateGenerator {
         }
         let names = try request.subjectAltNames.map { (name: String) throws(TLSError) in try AltName(name) }
 
-        var key: gnutls_x509_privkey_t?
-        try check(gnutls_x509_privkey_init(&key), fail("cannot allocate a private key"))
-        defer { gnutls_x509_privkey_deinit(key) }
-        try generateKey(key, request.keyType)
+        let key = try X509PrivateKeyHandle(fail("cannot allocate a private key"))
+        let crt = try X509CertificateHandle(fail("cannot allocate a certificate"))
+        return try build(request, issuer: issuer, names: names, activation: activation, expiration: expiration,
+                         key: key, crt: crt)
+    }
 
-        var crt: gnutls_x509_crt_t?
-        try check(gnutls_x509_crt_init(&crt), fail("cannot allocate a certificate"))
-        defer { gnutls_x509_crt_deinit(crt) }
+    /// Generates the key, fills in and signs the certificate, and exports both. The owners of `key`
+    /// and `crt` are arguments, so they live until this returns.
+    private static func build(
+        _ request: CertificateRequest, issuer: GeneratedCertificate?, names: [AltName], activation: time_t, expiration: time_t,
+        key keyOwner: X509PrivateKeyHandle, crt crtOwner: X509CertificateHandle
+    ) throws(TLSError) -> GeneratedCertificate {
+        let key = keyOwner.raw
+        let crt = crtOwner.raw
+        try generateKey(key, request.keyType)
 
         try check(gnutls_x509_crt_set_version(crt, 3), fail("cannot set the certificate version"))
         var serial = [UInt8](repeating: 0, count: 16)
@@ -92,16 +99,16 @@ public enum CertificateGenerator {
         }
 
         // A freshly signed object is read back from its encoding rather than trusted as is.
-        var pemDatum = gnutls_datum_t()
-        try check(gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_PEM, &pemDatum), fail("cannot export the certificate"))
-        let certificatePEM = takeString(&pemDatum)
-        var derDatum = gnutls_datum_t()
-        try check(gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER, &derDatum), fail("cannot export the certificate"))
-        let der = takeBytes(&derDatum)
-        var keyDatum = gnutls_datum_t()
-        try check(gnutls_x509_privkey_export2_pkcs8(key, GNUTLS_X509_FMT_PEM, nil, GNUTLS_PKCS_PLAIN.rawValue, &keyDatum),
+        var pemDatum = GnuTLSDatum()
+        try check(gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_PEM, &pemDatum.raw), fail("cannot export the certificate"))
+        let certificatePEM = pemDatum.string
+        var derDatum = GnuTLSDatum()
+        try check(gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER, &derDatum.raw), fail("cannot export the certificate"))
+        let der = derDatum.bytes
+        var keyDatum = GnuTLSDatum()
+        try check(gnutls_x509_privkey_export2_pkcs8(key, GNUTLS_X509_FMT_PEM, nil, GNUTLS_PKCS_PLAIN.rawValue, &keyDatum.raw),
                   fail("cannot export the private key"))
-        let keyPEM = takeString(&keyDatum)
+        let keyPEM = keyDatum.string
 
         let parsed: Result<CertificateInfo, TLSError> = der.withUnsafeBytes { bytes in
             Result { () throws(TLSError) in try certificateInfo(der: bytes, label: "generated certificate") }
@@ -139,7 +146,7 @@ public enum CertificateGenerator {
         guard !dn.isEmpty else { throw .certificateGeneration(reason: "the subject DN is empty", library: nil) }
         let (code, offset) = dn.withCString { base -> (Int32, Int?) in
             var errorPosition: UnsafePointer<CChar>?
-            let code = gnutls_x509_crt_set_dn(crt, base, &errorPosition)
+            let code = gnutlsCall { gnutls_x509_crt_set_dn(crt, base, &errorPosition) }
             return (code, errorPosition.map { base.distance(to: $0) })
         }
         guard code < 0 else { return }
@@ -155,7 +162,6 @@ public enum CertificateGenerator {
         throw .certificateGeneration(reason: reason, library: .gnutls(code))
     }
 
-    /// Signs `crt` with the issuer certificate and key re-imported from `issuer`'s PEM.
     /// The digest `request` asks for.
     private static func digestAlgorithm(_ request: CertificateRequest) -> gnutls_digest_algorithm_t {
         if request.signsWithSHA1 { return GNUTLS_DIG_SHA1 }
@@ -166,16 +172,24 @@ public enum CertificateGenerator {
         }
     }
 
+    /// Signs `crt` with the issuer certificate and key re-imported from `issuer`'s PEM.
     private static func signIssued(_ crt: gnutls_x509_crt_t?, by issuer: GeneratedCertificate, digest: gnutls_digest_algorithm_t) throws(TLSError) {
-        var issuerCrt: gnutls_x509_crt_t?
-        try check(gnutls_x509_crt_init(&issuerCrt), fail("cannot allocate the issuer certificate"))
-        defer { gnutls_x509_crt_deinit(issuerCrt) }
+        let issuerOwner = try X509CertificateHandle(fail("cannot allocate the issuer certificate"))
+        try withExtendedLifetime(issuerOwner) { () throws(TLSError) in
+            try signIssued(crt, by: issuer, issuerCrt: issuerOwner.raw, digest: digest)
+        }
+    }
+
+    /// Signs `crt` with `issuerCrt` (read from `issuer`'s PEM here) and the issuer's key.
+    private static func signIssued(
+        _ crt: gnutls_x509_crt_t?, by issuer: GeneratedCertificate, issuerCrt: gnutls_x509_crt_t, digest: gnutls_digest_algorithm_t
+    ) throws(TLSError) {
         var pem = Array(issuer.certificatePEM.utf8)
         let code = pem.withUnsafeMutableBufferPointer { buffer -> Int32 in
             var datum = gnutls_datum_t(data: buffer.baseAddress, size: UInt32(buffer.count))
-            return gnutls_x509_crt_import(issuerCrt, &datum, GNUTLS_X509_FMT_PEM)
+            return gnutlsCall { gnutls_x509_crt_import(issuerCrt, &datum, GNUTLS_X509_FMT_PEM) }
         }
-        try check(code, fail("cannot read the issuer certificate"))
+        if code < 0 { throw fail("cannot read the issuer certificate")(.gnutls(code)) }
 
         // Authority key id: the issuer's subject key id, or its key id if it has none.
         var keyID = [UInt8](repeating: 0, count: 64)
@@ -195,9 +209,17 @@ public enum CertificateGenerator {
     private static func sign(
         _ crt: gnutls_x509_crt_t?, issuer: gnutls_x509_crt_t?, key: gnutls_x509_privkey_t?, digest: gnutls_digest_algorithm_t
     ) throws(TLSError) {
-        var privateKey: gnutls_privkey_t?
-        try check(gnutls_privkey_init(&privateKey), fail("cannot allocate the signing key"))
-        defer { gnutls_privkey_deinit(privateKey) }
+        let signingKey = try PrivateKeyHandle(fail("cannot allocate the signing key"))
+        try withExtendedLifetime(signingKey) { () throws(TLSError) in
+            try sign(crt, issuer: issuer, key: key, with: signingKey.raw, digest: digest)
+        }
+    }
+
+    /// Signs `crt` with `key`, imported into `privateKey` (whose owner outlives the call).
+    private static func sign(
+        _ crt: gnutls_x509_crt_t?, issuer: gnutls_x509_crt_t?, key: gnutls_x509_privkey_t?, with privateKey: gnutls_privkey_t,
+        digest: gnutls_digest_algorithm_t
+    ) throws(TLSError) {
         try check(gnutls_privkey_import_x509(privateKey, key, 0), fail("cannot use the signing key"))
         var algorithm = digest
         // Ed25519 signs with its built-in SHA-512; GnuTLS rejects any other digest for it

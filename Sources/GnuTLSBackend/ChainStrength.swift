@@ -79,12 +79,14 @@ package enum ChainStrength {
         for block in text.split(separator: begin, omittingEmptySubsequences: false).dropFirst() {
             guard let close = block.firstRange(of: end) else { continue }
             var encoded = Array((begin + block[..<close.lowerBound] + end + "\n").utf8)
-            var result = gnutls_datum_t()
+            var decoded = gnutls_datum_t()
             let code = encoded.withUnsafeMutableBufferPointer { buffer -> Int32 in
                 var datum = gnutls_datum_t(data: buffer.baseAddress, size: UInt32(buffer.count))
-                return gnutls_pem_base64_decode2("CERTIFICATE", &datum, &result)
+                return gnutls_pem_base64_decode2("CERTIFICATE", &datum, &decoded)
             }
-            if code == GNUTLS_E_SUCCESS { found.append(takeBytes(&result)) }
+            // The decoded bytes are GnuTLS's: their owner releases them.
+            let result = GnuTLSDatum(adopting: &decoded)
+            if code == GNUTLS_E_SUCCESS { found.append(result.bytes) }
         }
         return found
     }

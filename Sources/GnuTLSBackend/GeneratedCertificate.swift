@@ -31,11 +31,11 @@ public struct GeneratedCertificate: Sendable, Equatable {
             throw .certificateGeneration(reason: "the passphrase for the encrypted private key is empty", library: nil)
         }
         return try withPrivateKey(privateKeyPEM) { key throws(TLSError) in
-            var datum = gnutls_datum_t()
+            var datum = GnuTLSDatum()
             try check(gnutls_x509_privkey_export2_pkcs8(
-                key, GNUTLS_X509_FMT_PEM, passphrase, GNUTLS_PKCS_PBES2_AES_256.rawValue, &datum
+                key, GNUTLS_X509_FMT_PEM, passphrase, GNUTLS_PKCS_PBES2_AES_256.rawValue, &datum.raw
             )) { .certificateGeneration(reason: "cannot export the encrypted private key", library: $0) }
-            return takeString(&datum)
+            return datum.string
         }
     }
 
@@ -44,11 +44,11 @@ public struct GeneratedCertificate: Sendable, Equatable {
     public func privateKeyPKCS1PEM() throws(TLSError) -> String {
         try withPrivateKey(privateKeyPEM) { key throws(TLSError) in
             guard gnutls_x509_privkey_get_pk_algorithm(key) == Int32(GNUTLS_PK_RSA.rawValue) else { return privateKeyPEM }
-            var datum = gnutls_datum_t()
-            try check(gnutls_x509_privkey_export2(key, GNUTLS_X509_FMT_PEM, &datum)) {
+            var datum = GnuTLSDatum()
+            try check(gnutls_x509_privkey_export2(key, GNUTLS_X509_FMT_PEM, &datum.raw)) {
                 .certificateGeneration(reason: "cannot export the private key as PKCS#1", library: $0)
             }
-            return takeString(&datum)
+            return datum.string
         }
     }
 

@@ -24,62 +24,38 @@ public final class GnuTLSContext: TLSContext, @unchecked Sendable {
         enabledVersions.isEmpty ? "no TLS version" : enabledVersions.map(\.displayName).joined(separator: ", ")
     }
 
-    let credentials: gnutls_certificate_credentials_t
-    let priority: gnutls_priority_t
+    /// The owner of the certificate credentials (identity and trust) every session shares.
+    let credentials: CertificateCredentials
+    /// The owner of the compiled priorities every session shares.
+    let priority: PriorityCache
     /// A server's session ticket key (nil for clients and with tickets off).
     let ticketKey: SessionTicketKey?
 
     /// Loads and compiles `configuration`. Reads files: do not call on an event loop.
+    ///
+    /// Every GnuTLS object made here has its owner before the next call can fail, so a failure
+    /// just throws: the owners release what exists.
     ///
     /// - Throws: ``TLSError`` naming the file, token or option at fault.
     public init(configuration: TLSConfiguration) throws(TLSError) {
         try configuration.validate()
         self.configuration = configuration
         priorityString = GnuTLSPriority.string(for: configuration.versions)
-        let priority = try GnuTLSPriority.compile(priorityString)
-        let names = GnuTLSPriority.enabledVersions(priorityString) ?? []
+        priority = try GnuTLSPriority.compile(priorityString)
+        let names = priority.versionNames
         enabledVersions = TLSVersion.allCases.reversed().filter { names.contains($0.displayName) }
-
-        if configuration.role == .server && configuration.sessionTickets {
-            do {
-                ticketKey = try SessionTicketKey()
-            } catch {
-                gnutls_priority_deinit(priority)
-                throw error
-            }
-        } else {
-            ticketKey = nil
-        }
-
-        var credentials: gnutls_certificate_credentials_t?
-        let code = gnutls_certificate_allocate_credentials(&credentials)
-        guard code == GNUTLS_E_SUCCESS, let credentials else {
-            gnutls_priority_deinit(priority)
-            throw .invalidConfiguration("GnuTLS could not allocate credentials: \(BackendError.gnutls(code))")
-        }
+        ticketKey = configuration.role == .server && configuration.sessionTickets ? try SessionTicketKey() : nil
+        credentials = try CertificateCredentials()
         var warnings: [String] = []
         var leaf: CertificateInfo?
-        do {
-            if let chain = configuration.certificateChain, let key = configuration.privateKey {
-                leaf = try Self.loadIdentity(chain: chain, key: key, into: credentials, warnings: &warnings)
-            }
-            if configuration.role == .client && configuration.certificateVerification != .none {
-                try Self.loadTrust(configuration.trustRoots, into: credentials)
-            }
-        } catch {
-            gnutls_certificate_free_credentials(credentials)
-            gnutls_priority_deinit(priority)
-            throw error
+        if let chain = configuration.certificateChain, let key = configuration.privateKey {
+            leaf = try Self.loadIdentity(chain: chain, key: key, into: credentials.raw, warnings: &warnings)
         }
-        self.credentials = credentials
-        self.priority = priority
+        if configuration.role == .client && configuration.certificateVerification != .none {
+            try Self.loadTrust(configuration.trustRoots, into: credentials.raw)
+        }
         self.warnings = warnings
         self.localCertificate = leaf
-    }
-
-    deinit {
-        gnutls_certificate_free_credentials(credentials)
-        gnutls_priority_deinit(priority)
     }
 
     /// Makes a session for one connection, sharing this context's credentials; a client given a
@@ -122,8 +98,9 @@ public final class GnuTLSContext: TLSContext, @unchecked Sendable {
                                                size: UInt32(certBytes.count))
                 var keyDatum = gnutls_datum_t(data: UnsafeMutablePointer(mutating: keyBytes.baseAddress),
                                               size: UInt32(keyBytes.count))
-                return gnutls_certificate_set_x509_key_mem2(credentials, &certDatum, &keyDatum,
-                                                            GNUTLS_X509_FMT_PEM, key.passphrase, 0)
+                return gnutlsCall {
+                    gnutls_certificate_set_x509_key_mem2(credentials, &certDatum, &keyDatum, GNUTLS_X509_FMT_PEM, key.passphrase, 0)
+                }
             }
         }
         if code < 0 {
@@ -159,7 +136,7 @@ public final class GnuTLSContext: TLSContext, @unchecked Sendable {
     ) throws(TLSError) {
         switch roots {
         case .system:
-            let count = gnutls_certificate_set_x509_system_trust(credentials)
+            let count = gnutlsCall { gnutls_certificate_set_x509_system_trust(credentials) }
             if count <= 0 {
                 throw .trustStore(source: "system store", reason: count == 0
                     ? "it holds no certificates (install ca-certificates, or give a CA file)"
@@ -178,7 +155,7 @@ public final class GnuTLSContext: TLSContext, @unchecked Sendable {
     ) throws(TLSError) {
         let count: Int32 = pem.withUnsafeBufferPointer { bytes in
             var datum = gnutls_datum_t(data: UnsafeMutablePointer(mutating: bytes.baseAddress), size: UInt32(bytes.count))
-            return gnutls_certificate_set_x509_trust_mem(credentials, &datum, GNUTLS_X509_FMT_PEM)
+            return gnutlsCall { gnutls_certificate_set_x509_trust_mem(credentials, &datum, GNUTLS_X509_FMT_PEM) }
         }
         if count <= 0 {
             throw .trustStore(source: label, reason: "no PEM certificate found in the file",

@@ -10,33 +10,21 @@ extension BackendError {
     }
 }
 
-/// Throws `make(error)` when `code` is a negative GnuTLS error code; returns `code` otherwise.
+/// Runs the GnuTLS call `code` (through ``gnutlsCall(file:line:_:)``) and throws `make(error)`
+/// when it returns a negative GnuTLS error code; returns the code otherwise.
 @discardableResult
-func check(_ code: Int32, _ make: (BackendError) -> TLSError) throws(TLSError) -> Int32 {
-    if code < 0 { throw make(.gnutls(code)) }
-    return code
+func check(
+    _ code: @autoclosure () -> Int32, file: StaticString = #fileID, line: UInt = #line,
+    _ make: (BackendError) -> TLSError
+) throws(TLSError) -> Int32 {
+    let result = gnutlsCall(file: file, line: line, code)
+    if result < 0 { throw make(.gnutls(result)) }
+    return result
 }
 
-/// The text GnuTLS allocated in `datum`, released with `gnutls_free`.
+/// The text GnuTLS allocated in `datum`, which is released (through a ``GnuTLSDatum`` owner).
 func takeString(_ datum: inout gnutls_datum_t) -> String {
-    defer {
-        cgnutls_free(datum.data)
-        datum.data = nil
-        datum.size = 0
-    }
-    guard let data = datum.data else { return "" }
-    return String(decoding: UnsafeBufferPointer(start: data, count: Int(datum.size)), as: UTF8.self)
-}
-
-/// The bytes GnuTLS allocated in `datum`, released with `gnutls_free`.
-func takeBytes(_ datum: inout gnutls_datum_t) -> [UInt8] {
-    defer {
-        cgnutls_free(datum.data)
-        datum.data = nil
-        datum.size = 0
-    }
-    guard let data = datum.data else { return [] }
-    return Array(UnsafeBufferPointer(start: data, count: Int(datum.size)))
+    GnuTLSDatum(adopting: &datum).string
 }
 
 /// Colon-separated lower-case hex, e.g. `ab:cd:01`.

@@ -45,54 +45,18 @@ public enum GnuTLSPriority {
     /// Compiles `text`, or explains where GnuTLS stopped reading it.
     ///
     /// - Throws: ``TLSError/invalidPriority(priority:token:reason:library:)`` naming the offending token.
-    static func compile(_ text: String) throws(TLSError) -> OpaquePointer {
-        var cache: gnutls_priority_t?
-        var offset = -1
-        let code: Int32 = text.withCString { start in
-            var errorPosition: UnsafePointer<CChar>?
-            let code = gnutls_priority_init2(&cache, start, &errorPosition, 0)
-            if let errorPosition { offset = start.distance(to: errorPosition) }
-            return code
-        }
-        guard code == GNUTLS_E_SUCCESS, let cache else {
-            let library = BackendError.gnutls(code)
-            let utf8 = Array(text.utf8)
-            var token = ""
-            if offset >= 0 && offset < utf8.count {
-                token = String(decoding: utf8[offset...].prefix(while: { $0 != UInt8(ascii: ":") }), as: UTF8.self)
-            }
-            let reason = code == GNUTLS_E_NO_PRIORITIES_WERE_SET
-                ? "it leaves nothing enabled (no version, cipher or key exchange)"
-                : "GnuTLS does not accept it"
-            throw .invalidPriority(priority: text, token: code == GNUTLS_E_NO_PRIORITIES_WERE_SET ? "" : token,
-                                   reason: reason, library: library)
-        }
-        return cache
+    static func compile(_ text: String) throws(TLSError) -> PriorityCache {
+        try PriorityCache(text)
     }
 
-    /// Whether this GnuTLS accepts `text` (compiles and frees it).
+    /// Whether this GnuTLS accepts `text` (compiles it, then lets it go).
     public static func isAccepted(_ text: String) -> Result<Void, TLSError> {
-        do {
-            let cache = try compile(text)
-            gnutls_priority_deinit(cache)
-            return .success(())
-        } catch {
-            return .failure(error)
-        }
+        Result { () throws(TLSError) in _ = try compile(text) }
     }
 
     /// The TLS versions `text` enables, as GnuTLS reads it (newest first); nil if it does not compile.
     public static func enabledVersions(_ text: String) -> [String]? {
         guard let cache = try? compile(text) else { return nil }
-        defer { gnutls_priority_deinit(cache) }
-        var list: UnsafePointer<UInt32>?
-        let count = gnutls_priority_protocol_list(cache, &list)
-        guard count >= 0, let list else { return [] }
-        return (0..<Int(count)).compactMap { index in
-            let proto = gnutls_protocol_t(rawValue: list[index])
-            guard let name = gnutls_protocol_get_name(proto) else { return nil }
-            let text = String(cString: name)
-            return text.hasPrefix("DTLS") ? nil : text
-        }
+        return cache.versionNames
     }
 }

@@ -9,10 +9,13 @@ import SecureSockets
 /// so the same code serves blocking sockets, an event loop and in-process test pairs.
 final class GnuTLSSession: TLSSession {
     let context: GnuTLSContext
-    let session: gnutls_session_t
+    /// The owner of the GnuTLS session (and of the name it verifies against).
+    private let handle: SessionHandle
+    /// The GnuTLS session; valid as long as this object lives.
+    var session: gnutls_session_t { handle.raw }
     let role: TLSConfiguration.Role
-    /// What GnuTLS checks the peer's certificate for (name, purpose); kept alive for GnuTLS, which
-    /// keeps its pointers until the session goes.
+    /// What GnuTLS checks the peer's certificate for (name, purpose); the session's owner keeps it
+    /// alive, since GnuTLS keeps its pointers until the session goes.
     private var peerVerification: PeerVerification?
     /// The purpose the peer's certificate is verified for, when it is verified.
     var peerPurpose: KeyPurpose? { peerVerification?.purpose }
@@ -52,49 +55,53 @@ final class GnuTLSSession: TLSSession {
         }
     }
 
+    /// Makes a session on `context`; a client checks `peerName` (unless the configuration names
+    /// the server) and sends it as SNI unless it is an IP address.
+    ///
+    /// Every GnuTLS object made here has its owner before the next call can fail, so a failure
+    /// just throws: the owners release what exists.
+    ///
+    /// - Throws: ``TLSError/invalidServerName(name:reason:)`` for a peer name that cannot be a
+    ///   server name; ``TLSError/setupFailed(operation:library:)`` naming the GnuTLS step that failed.
     init(context: GnuTLSContext, peerName: String?, resuming ticket: TLSResumptionTicket? = nil) throws(TLSError) {
-        self.context = context
         let configuration = context.configuration
-        role = configuration.role
-        var handle: gnutls_session_t?
-        let roleFlag = role == .server ? GNUTLS_SERVER.rawValue : GNUTLS_CLIENT.rawValue
-        let code = gnutls_init(&handle, roleFlag | GNUTLS_NONBLOCK.rawValue)
-        guard code == GNUTLS_E_SUCCESS, let handle else {
-            throw .invalidConfiguration("GnuTLS could not create a session: \(BackendError.gnutls(code))")
-        }
-        session = handle
+        let role = configuration.role
         let name = configuration.serverName ?? peerName
+        if role == .client, configuration.serverName == nil, let peerName { try ServerName.validate(peerName) }
+        let roleFlag = role == .server ? GNUTLS_SERVER.rawValue : GNUTLS_CLIENT.rawValue
+        let handle = try SessionHandle(flags: roleFlag | GNUTLS_NONBLOCK.rawValue)
+        let session = handle.raw
+        self.context = context
+        self.handle = handle
+        self.role = role
         expectedName = name
-        do {
-            try check(gnutls_priority_set(handle, context.priority)) {
-                .invalidConfiguration("GnuTLS refused the priorities: \($0)")
-            }
-            try check(gnutls_credentials_set(handle, GNUTLS_CRD_CERTIFICATE, UnsafeMutableRawPointer(context.credentials))) {
-                .invalidConfiguration("GnuTLS refused the credentials: \($0)")
-            }
-            if role == .server, let key = context.ticketKey {
-                try check(key.enable(on: handle, lifetime: configuration.ticketLifetime)) {
-                    .invalidConfiguration("GnuTLS refused the session ticket key: \($0)")
-                }
-            }
-            if role == .client, let ticket, !ticket.bytes.isEmpty {
-                // A ticket GnuTLS cannot read only costs the resumption: the handshake is full.
-                _ = ticket.bytes.withUnsafeBytes { gnutls_session_set_data(handle, $0.baseAddress, $0.count) }
-            }
-            if role == .client, let name, !name.isEmpty {
-                if !IPAddress.isLiteral(name) {
-                    try check(gnutls_server_name_set(handle, GNUTLS_NAME_DNS, name, name.utf8.count)) {
-                        .invalidConfiguration("GnuTLS refused the server name '\(name)': \($0)")
-                    }
-                }
-            }
-        } catch {
-            gnutls_deinit(handle)
-            throw error
+
+        try check(gnutls_priority_set(session, context.priority.raw)) {
+            .setupFailed(operation: "apply the priorities to the session", library: $0)
         }
-        if role == .client {
-            peerVerification = PeerVerification(mode: configuration.certificateVerification, hostName: name, purpose: .tlsServer)
-            peerVerification?.install(on: handle)
+        try check(gnutls_credentials_set(session, GNUTLS_CRD_CERTIFICATE, UnsafeMutableRawPointer(context.credentials.raw))) {
+            .setupFailed(operation: "attach the certificate credentials to the session", library: $0)
+        }
+        if role == .server, let key = context.ticketKey {
+            try check(key.enable(on: session, lifetime: configuration.ticketLifetime)) {
+                .setupFailed(operation: "enable session tickets", library: $0)
+            }
+        }
+        if role == .client, let ticket, !ticket.bytes.isEmpty {
+            // A ticket GnuTLS cannot read only costs the resumption: the handshake is full.
+            _ = ticket.bytes.withUnsafeBytes { gnutls_session_set_data(session, $0.baseAddress, $0.count) }
+        }
+        if role == .client, let name, !IPAddress.isLiteral(name) {
+            try check(gnutls_server_name_set(session, GNUTLS_NAME_DNS, name, name.utf8.count)) {
+                .setupFailed(operation: "set the server name (SNI) '\(name)'", library: $0)
+            }
+        }
+        if role == .client,
+           let verification = PeerVerification(mode: configuration.certificateVerification, hostName: name, purpose: .tlsServer) {
+            // GnuTLS keeps the verification data's pointers: the session's owner keeps them as long as the session.
+            handle.keep(verification)
+            verification.install(on: session)
+            peerVerification = verification
         }
         installTransport()
         installKeyLog()
@@ -125,14 +132,9 @@ final class GnuTLSSession: TLSSession {
         let ticketed = gnutls_session_get_flags(session) & GNUTLS_SFLAGS_SESSION_TICKET.rawValue != 0
         let resumedTLS12 = gnutls_session_is_resumed(session) != 0 && gnutls_protocol_get_version(session) != GNUTLS_TLS1_3
         guard ticketed || resumedTLS12 else { return nil }
-        var datum = gnutls_datum_t()
-        guard gnutls_session_get_data2(session, &datum) == GNUTLS_E_SUCCESS, let data = datum.data else { return nil }
-        defer { cgnutls_free(data) }
-        return TLSResumptionTicket(bytes: Array(UnsafeBufferPointer(start: data, count: Int(datum.size))))
-    }
-
-    deinit {
-        gnutls_deinit(session)
+        var datum = GnuTLSDatum()
+        guard gnutls_session_get_data2(session, &datum.raw) == GNUTLS_E_SUCCESS, datum.raw.data != nil else { return nil }
+        return TLSResumptionTicket(bytes: datum.bytes)
     }
 
     // MARK: Memory transport

@@ -14,8 +14,7 @@ enum SessionReport {
         let group = gnutls_group_get(handle)
         var summary = ""
         if let description = gnutls_session_get_desc(handle) {
-            summary = String(cString: description)
-            cgnutls_free(description)
+            summary = GnuTLSDatum(adoptingCString: description).string
         }
         let configuration = session.context.configuration
         let verification: String

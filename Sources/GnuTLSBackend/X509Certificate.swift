@@ -19,15 +19,13 @@ func certificateInfo(der: UnsafeRawBufferPointer, label: String = "DER certifica
     guard let base = der.baseAddress, !der.isEmpty, der.count <= Int(UInt32.max) else {
         throw .certificateFile(path: label, reason: "the certificate data is empty", library: nil)
     }
-    var crt: gnutls_x509_crt_t?
-    try check(gnutls_x509_crt_init(&crt)) { .certificateFile(path: label, reason: "cannot allocate a certificate", library: $0) }
-    defer { gnutls_x509_crt_deinit(crt) }
+    let crt = try X509CertificateHandle { .certificateFile(path: label, reason: "cannot allocate a certificate", library: $0) }
     var datum = gnutls_datum_t(data: UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: UInt8.self)),
                                size: UInt32(der.count))
-    try check(gnutls_x509_crt_import(crt, &datum, GNUTLS_X509_FMT_DER)) {
+    try check(gnutls_x509_crt_import(crt.raw, &datum, GNUTLS_X509_FMT_DER)) {
         .certificateFile(path: label, reason: "not a valid DER X.509 certificate", library: $0)
     }
-    return try certificateInfo(crt: crt, label: label)
+    return try withExtendedLifetime(crt) { () throws(TLSError) in try certificateInfo(crt: crt.raw, label: label) }
 }
 
 /// Describes an imported certificate handle (which stays owned by the caller).
@@ -74,11 +72,13 @@ func certificateInfo(crt: gnutls_x509_crt_t?, label: String) throws(TLSError) ->
 private func distinguishedName(
     _ crt: gnutls_x509_crt_t?, issuer: Bool, _ make: (BackendError) -> TLSError
 ) throws(TLSError) -> String {
-    var datum = gnutls_datum_t()
-    let code = issuer ? gnutls_x509_crt_get_issuer_dn3(crt, &datum, 0) : gnutls_x509_crt_get_dn3(crt, &datum, 0)
+    var datum = GnuTLSDatum()
+    let code = gnutlsCall {
+        issuer ? gnutls_x509_crt_get_issuer_dn3(crt, &datum.raw, 0) : gnutls_x509_crt_get_dn3(crt, &datum.raw, 0)
+    }
     if code == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE { return "" }
-    try check(code, make)
-    return takeString(&datum)
+    if code < 0 { throw make(.gnutls(code)) }
+    return datum.string
 }
 
 /// DNS names, e-mail addresses and URIs as text, IP addresses in their usual text form.
@@ -90,14 +90,14 @@ private func subjectAltNames(_ crt: gnutls_x509_crt_t?, _ make: (BackendError) -
         var buffer = [UInt8](repeating: 0, count: 256)
         var size = buffer.count
         var critical: UInt32 = 0
-        var type = gnutls_x509_crt_get_subject_alt_name(crt, sequence, &buffer, &size, &critical)
+        var type = gnutlsCall { gnutls_x509_crt_get_subject_alt_name(crt, sequence, &buffer, &size, &critical) }
         if type == GNUTLS_E_SHORT_MEMORY_BUFFER {
             buffer = [UInt8](repeating: 0, count: size + 1)
             size = buffer.count
             type = gnutls_x509_crt_get_subject_alt_name(crt, sequence, &buffer, &size, &critical)
         }
         if type == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE { break }
-        try check(type, make)
+        if type < 0 { throw make(.gnutls(type)) }
         let bytes = buffer.prefix(min(size, buffer.count))
         switch gnutls_x509_subject_alt_name_t(rawValue: UInt32(type)) {
         case GNUTLS_SAN_DNSNAME, GNUTLS_SAN_RFC822NAME, GNUTLS_SAN_URI:
@@ -138,13 +138,10 @@ private func publicKeyDescription(_ crt: gnutls_x509_crt_t?, _ make: (BackendErr
     case GNUTLS_PK_ECDSA:
         // gnutls_pk_get_name says "EC/ECDSA"; the curve says more than the bit count.
         var curve = GNUTLS_ECC_CURVE_INVALID
-        var x = gnutls_datum_t()
-        var y = gnutls_datum_t()
-        let rawCode = gnutls_x509_crt_get_pk_ecc_raw(crt, &curve, &x, &y)
-        if rawCode >= 0 {
-            _ = takeBytes(&x)
-            _ = takeBytes(&y)
-        }
+        // The coordinates are not needed: their owners release them.
+        var x = GnuTLSDatum()
+        var y = GnuTLSDatum()
+        let rawCode = gnutls_x509_crt_get_pk_ecc_raw(crt, &curve, &x.raw, &y.raw)
         if rawCode >= 0, let curveName = gnutls_ecc_curve_get_name(curve) {
             return "ECDSA \(String(cString: curveName))"
         }
@@ -195,29 +192,13 @@ public enum PEMCertificates {
 
     /// Describes every PEM certificate in `bytes`.
     static func parse(bytes: [UInt8], label: String) throws(TLSError) -> [CertificateInfo] {
-        let noCertificate = TLSError.certificateFile(path: label, reason: "no PEM certificate found in the file", library: nil)
-        guard !bytes.isEmpty, bytes.count <= Int(UInt32.max) else { throw noCertificate }
-        var list: UnsafeMutablePointer<gnutls_x509_crt_t?>?
-        var count: UInt32 = 0
-        let code = bytes.withUnsafeBufferPointer { buffer -> Int32 in
-            var datum = gnutls_datum_t(data: UnsafeMutablePointer(mutating: buffer.baseAddress), size: UInt32(buffer.count))
-            return gnutls_x509_crt_list_import2(&list, &count, &datum, GNUTLS_X509_FMT_PEM, 0)
-        }
-        defer {
-            if let list {
-                for index in 0..<Int(count) { gnutls_x509_crt_deinit(list[index]) }
-                cgnutls_free(list)
+        let list = try CertificateList(pem: bytes, label: label)
+        return try withExtendedLifetime(list) { () throws(TLSError) in
+            var infos: [CertificateInfo] = []
+            for index in 0..<list.count {
+                infos.append(try certificateInfo(crt: list[index], label: label))
             }
+            return infos
         }
-        if code == GNUTLS_E_NO_CERTIFICATE_FOUND || code == GNUTLS_E_BASE64_UNEXPECTED_HEADER_ERROR {
-            throw .certificateFile(path: label, reason: "no PEM certificate found in the file", library: .gnutls(code))
-        }
-        try check(code) { .certificateFile(path: label, reason: "the PEM certificate is malformed", library: $0) }
-        guard let list, count > 0 else { throw noCertificate }
-        var infos: [CertificateInfo] = []
-        for index in 0..<Int(count) {
-            infos.append(try certificateInfo(crt: list[index], label: label))
-        }
-        return infos
     }
 }

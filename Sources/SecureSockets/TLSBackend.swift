@@ -37,6 +37,9 @@ public protocol TLSContext: AnyObject, Sendable {
     ///   address) and verification when the configuration names no ``TLSConfiguration/serverName``.
     /// - Parameter ticket: for a client, a ticket from an earlier session with the same server, to
     ///   resume it (``SessionInfo/resumed`` tells whether the server accepted it); nil for a full handshake.
+    /// - Throws: ``TLSError/invalidServerName(name:reason:)`` when a client's `peerName` is used and is
+    ///   neither a host name nor an IP address (see ``ServerName/validate(_:)``);
+    ///   ``TLSError/setupFailed(operation:library:)`` when the library cannot make the session.
     func makeSession(peerName: String?, resuming ticket: TLSResumptionTicket?) throws(TLSError) -> any TLSSession
 }
 

@@ -85,7 +85,8 @@ public struct TLSConfiguration: Sendable, Equatable {
     /// How a client verifies the server. Default: ``CertificateVerification/fullVerification``.
     public var certificateVerification: CertificateVerification = .fullVerification
     /// The name a client sends as SNI (not for IP addresses) and checks the certificate against.
-    /// Nil: the host connected to.
+    /// Nil: the host connected to. A host name of at most 255 bytes or an IP address (see
+    /// ``ServerName/validate(_:)``); anything else fails ``validate()``.
     public var serverName: String?
     /// How long a handshake may take, in seconds. Default 10.
     public var handshakeTimeout: Double = 10
@@ -127,9 +128,10 @@ public struct TLSConfiguration: Sendable, Equatable {
     }
 
     /// Checks what can be checked without a TLS library: a server has a certificate and a key,
-    /// timeouts are positive, and a raw priority string is not empty.
+    /// timeouts are positive, a raw priority string is not empty, and ``serverName`` can be one.
     ///
-    /// - Throws: ``TLSError/invalidConfiguration(_:)``.
+    /// - Throws: ``TLSError/invalidConfiguration(_:)``; ``TLSError/invalidServerName(name:reason:)``
+    ///   (see ``ServerName/validate(_:)``).
     public func validate() throws(TLSError) {
         if role == .server && (certificateChain == nil || privateKey == nil) {
             throw .invalidConfiguration("a server needs a certificate chain and a private key")
@@ -144,5 +146,6 @@ public struct TLSConfiguration: Sendable, Equatable {
         guard ticketLifetime >= 1, ticketLifetime <= 7 * 24 * 3600 else {
             throw .invalidConfiguration("the ticket lifetime must be between 1 second and 7 days (604800 seconds)")
         }
+        if let serverName { try ServerName.validate(serverName) }
     }
 }

@@ -21,6 +21,12 @@ public enum TLSError: Error, Sendable, Equatable, CustomStringConvertible {
     case trustStore(source: String, reason: String, library: BackendError?)
     /// A configuration that lacks what its role needs (e.g. a server without a certificate).
     case invalidConfiguration(String)
+    /// A name a client would send as SNI and check the certificate against that cannot be one:
+    /// empty, longer than 255 bytes (RFC 6066) or not a host name. `reason` says which.
+    case invalidServerName(name: String, reason: String)
+    /// The TLS library could not set up a context or session (out of memory, say); `operation`
+    /// names the step, e.g. `create a GnuTLS session`.
+    case setupFailed(operation: String, library: BackendError)
     /// Client and server have no TLS version in common; `detail` says which each side offered.
     case noCommonVersion(detail: String, library: BackendError?, alert: TLSAlert?)
     /// The handshake failed for another reason; `alert` is the alert received, if any.
@@ -67,6 +73,8 @@ public enum TLSError: Error, Sendable, Equatable, CustomStringConvertible {
              let .prematureClose(library), let .protocolError(_, library),
              let .certificateGeneration(_, library):
             return library
+        case let .setupFailed(_, library):
+            return library
         default:
             return nil
         }
@@ -85,6 +93,8 @@ public enum TLSError: Error, Sendable, Equatable, CustomStringConvertible {
         case .wrongPassphrase: return "wrong-passphrase"
         case .trustStore: return "trust-store"
         case .invalidConfiguration: return "invalid-configuration"
+        case .invalidServerName: return "invalid-server-name"
+        case .setupFailed: return "setup-failed"
         case .noCommonVersion: return "no-common-version"
         case .handshakeFailed: return "handshake-failed"
         case .verificationFailed: return "verification-failed"
@@ -132,6 +142,10 @@ public enum TLSError: Error, Sendable, Equatable, CustomStringConvertible {
             sentence = "trust store \(source): \(reason)"
         case let .invalidConfiguration(text):
             sentence = "invalid configuration: \(text)"
+        case let .invalidServerName(name, reason):
+            sentence = "invalid server name '\(ServerName.shown(name))': \(reason)"
+        case let .setupFailed(operation, library):
+            sentence = "cannot \(operation): \(library.message)"
         case let .noCommonVersion(detail, _, _):
             sentence = "no common TLS version: \(detail)"
         case let .handshakeFailed(reason, _, _):

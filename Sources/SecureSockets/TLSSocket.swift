@@ -27,7 +27,9 @@ public final class TLSSocket {
     /// Connects to `host:port` and completes the handshake, verifying the server as configured.
     ///
     /// - Throws: ``TLSError`` for refused connections, timeouts, version mismatches and
-    ///   verification failures, each in words.
+    ///   verification failures, each in words; ``TLSError/invalidServerName(name:reason:)``, before
+    ///   any connection, for a `host` that is neither an IP address nor a host name when the
+    ///   configuration names no server.
     ///
     /// - Parameters:
     ///   - source: the local address to connect from (e.g. one of several 127.0.0.x, each of which
@@ -38,6 +40,8 @@ public final class TLSSocket {
     public static func connect(host: String, port: Int, context: any TLSContext, from source: String? = nil,
                                resuming ticket: TLSResumptionTicket? = nil,
                                trace: ((TLSTraceEvent) -> Void)? = nil) throws(TLSError) -> TLSSocket {
+        // The host is the server name unless the configuration gives one: refused before connecting.
+        if context.configuration.serverName == nil { try ServerName.validate(host) }
         let transport = try TCPSocket.connect(host: host, port: port, timeout: context.configuration.handshakeTimeout,
                                               from: source)
         let socket = try TLSSocket(transport: transport, context: context, peerName: host, resuming: ticket)

@@ -31,7 +31,8 @@ struct ClientCommand: ParsableCommand {
     var insecure = false
 
     @Option(name: .customLong("server-name"), help: ArgumentHelp(
-        "Name to send as SNI and to check the certificate against (default: HOST).", valueName: "name"))
+        "Host name (at most 255 bytes) or IP address to send as SNI and to check the certificate against (default: HOST).",
+        valueName: "name"))
     var serverName: String?
 
     @OptionGroup var versions: VersionOptions
@@ -75,6 +76,8 @@ struct ClientCommand: ParsableCommand {
     }
 
     private func exchange(trace: TraceCollector) throws(TLSError) {
+        // The name sent as SNI and checked against the certificate: refused before anything else.
+        try ServerName.validate(serverName ?? host)
         let policy = try versions.policy()
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.versions = policy

@@ -22,7 +22,7 @@ struct ErrorReport: Encodable {
 func exitStatus(for error: TLSError) -> Int32 {
     switch error {
     case .unknownVersion, .invalidVersionRange, .conflictingOptions, .invalidPriority, .certificateFile,
-         .privateKeyFile, .keyMismatch, .wrongPassphrase, .trustStore, .invalidConfiguration, .certificateGeneration,
+         .privateKeyFile, .keyMismatch, .wrongPassphrase, .trustStore, .invalidConfiguration, .invalidServerName, .certificateGeneration,
          .keyLogFile:
         return 2
     default:

@@ -113,6 +113,8 @@ struct BenchCommand: ParsableCommand {
     }
 
     private func bench() throws {
+        // The name sent as SNI and checked against the certificate: refused before anything else.
+        try ServerName.validate(serverName ?? host)
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.versions = try versions.policy()
         configuration.serverName = serverName
