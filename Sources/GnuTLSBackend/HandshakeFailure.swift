@@ -54,7 +54,8 @@ enum HandshakeFailure {
                                         library: library, alert: Alerts.describe(GNUTLS_A_PROTOCOL_VERSION, fatal: true))
             case .tls:
                 let enabled = Set(context.enabledVersions)
-                if !hello.offeredVersions.isEmpty || !hello.otherVersions.isEmpty,
+                // Only a whole hello tells its versions: supported_versions may come in a later record.
+                if hello.isWhole, !hello.offeredVersions.isEmpty || !hello.otherVersions.isEmpty,
                    enabled.isDisjoint(with: hello.offeredVersions) {
                     session.sendAlert(GNUTLS_A_PROTOCOL_VERSION)
                     return .noCommonVersion(

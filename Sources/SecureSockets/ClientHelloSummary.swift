@@ -32,6 +32,9 @@ public struct ClientHelloSummary: Sendable, Equatable {
     public var groups: [UInt16] = []
     /// True when the client signals secure renegotiation (renegotiation_info extension).
     public var secureRenegotiation = false
+    /// True when the whole ClientHello was read; otherwise the fields hold what its first bytes said
+    /// (e.g. no supported_versions yet, so the versions are only the legacy_version's guess).
+    package var isWhole = true
 
     /// How many bytes of a ClientHello body ``parse(_:)`` reads at most; the rest is not looked at.
     package static let bodyLimit = 16 * 1024
@@ -59,7 +62,9 @@ public struct ClientHelloSummary: Sendable, Equatable {
             guard message.type == 0x01 else { return ClientHelloSummary(kind: .unknown) }
             let whole = message.isComplete || message.body.count >= bodyLimit
             var reader = ByteReader(bytes: message.body)
-            return parseBody(&reader) ?? (whole ? ClientHelloSummary(kind: .unknown) : nil)
+            guard var summary = parseBody(&reader) else { return whole ? ClientHelloSummary(kind: .unknown) : nil }
+            summary.isWhole = message.isComplete
+            return summary
         }
     }
 
