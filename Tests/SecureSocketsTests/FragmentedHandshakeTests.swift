@@ -15,7 +15,7 @@ import Testing
     /// A server certificate whose Certificate message is larger than one record (over 16 KiB).
     static let largeCertificate: GeneratedCertificate = Fixtures.make(CertificateRequest(
         subject: "CN=localhost,O=tlshello tests large",
-        subjectAltNames: ["localhost"] + (0..<900).map { "host-\($0).a-rather-long-name.invalid" }))
+        subjectAltNames: ["localhost", "127.0.0.1"] + (0..<900).map { "host-\($0).a-rather-long-name.invalid" }))
 
     /// The client's first flight (its ClientHello record) at `version`.
     static func clientFlight(_ version: TLSVersion) throws -> (client: any TLSSession, flight: [UInt8]) {
