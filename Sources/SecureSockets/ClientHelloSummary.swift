@@ -43,7 +43,8 @@ public struct ClientHelloSummary: Sendable, Equatable {
     /// header is skipped); at most ``bodyLimit`` bytes of it are read. Returns nil while too few
     /// bytes arrived to tell.
     public static func parse(_ bytes: some Collection<UInt8>) -> ClientHelloSummary? {
-        let data = Array(bytes)
+        // Enough for the body limit even in 1-byte records (6 bytes each).
+        let data = Array(bytes.prefix(6 * bodyLimit + 5))
         guard data.count >= 3 else { return nil }
         if data[0] & 0x80 != 0 && data[2] == 0x01 { return ClientHelloSummary(kind: .sslv2) }
         if data[0] != 0x16 {

@@ -12,6 +12,13 @@ package struct FirstHandshakeMessage: Sendable, Equatable {
     /// True when ``body`` holds the whole message.
     package var isComplete: Bool { body.count == declaredLength }
 
+    /// A message of `type` whose header declares `declaredLength` bytes, of which `body` arrived.
+    package init(type: UInt8, declaredLength: Int, body: [UInt8]) {
+        self.type = type
+        self.declaredLength = declaredLength
+        self.body = body
+    }
+
     /// What the start of a connection holds.
     package enum Outcome: Sendable, Equatable {
         /// Too few bytes to read the message header yet.
