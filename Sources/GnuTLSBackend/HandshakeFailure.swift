@@ -37,7 +37,8 @@ enum HandshakeFailure {
                                     alert: Alerts.appropriate(for: code))
         case GNUTLS_E_RECORD_OVERFLOW:
             session.sendAppropriateAlert(for: code)
-            return .handshakeFailed(reason: "the peer sent a record longer than TLS allows (16 KiB of data)",
+            let peer = session.role == .server ? "the client" : "the server"
+            return .handshakeFailed(reason: "\(peer) sent a record longer than TLS allows (16 KiB of data)",
                                     library: library, alert: Alerts.appropriate(for: code))
         default:
             break

@@ -270,7 +270,7 @@ import Testing
     @Test func recordOverSixteenKiBIsRefused() throws {
         let record = [0x16, 0x03, 0x01, 0x40, 0x01, 0x01] + [UInt8](repeating: 0, count: 16 * 1024)
         let (output, error, _) = try Self.answer([record])
-        #expect(error?.description.contains("a record longer than TLS allows") == true)
+        #expect(error?.description.contains("the client sent a record longer than TLS allows") == true)
         #expect(Self.alert(output) == 22) // record_overflow
     }
 
