@@ -25,8 +25,22 @@ final class GnuTLSSession: TLSSession {
     private var inboundOffset = 0
     private var outbound: [UInt8] = []
     private var endOfInput = false
-    /// The client's first flight, kept on a server until the handshake ends to explain failures.
+    /// The client's first flight as it arrived (record headers included), kept on a server until the
+    /// handshake ends to explain failures: at most ``clientHelloKept`` bytes, the rest is not copied.
     private(set) var clientHelloBytes: [UInt8] = []
+    /// How much of the client's first flight a server keeps to explain failures.
+    static let clientHelloKept = 16 * 1024
+    /// The bound on a session's handshake data, in bytes: GnuTLS's own default
+    /// (`gnutls_handshake_set_max_packet_length`, 128 KiB since GnuTLS 3.5.5), which counts the
+    /// messages of both sides. It leaves room for a ClientHello with 64 KiB of cipher suites or
+    /// 64 KiB of extensions (not both), however it is split into records and reads; with a
+    /// one-certificate chain a ClientHello of 126 KiB is still answered. Past the bound GnuTLS
+    /// refuses the handshake with a `decode_error` alert as the bytes arrive. A ClientHello whose
+    /// header declares more than the bound is refused the same way as soon as the header arrives,
+    /// instead of waiting for bytes that would be refused anyway.
+    static let maximumHandshakeMessage = 128 * 1024
+    /// True once a server has read the declared length of the client's first message.
+    private var clientHelloLengthChecked = false
     private var closed = false
     private(set) var isHandshakeComplete = false
     /// What was negotiated, made on first use after the handshake (parsing the peer's chain has
@@ -187,8 +201,8 @@ final class GnuTLSSession: TLSSession {
 
     func receiveFromNetwork(_ bytes: UnsafeRawBufferPointer) {
         inbound.append(contentsOf: bytes)
-        if role == .server && !isHandshakeComplete && clientHelloBytes.count < 16 * 1024 {
-            clientHelloBytes.append(contentsOf: bytes.prefix(16 * 1024 - clientHelloBytes.count))
+        if role == .server && !isHandshakeComplete && clientHelloBytes.count < Self.clientHelloKept {
+            clientHelloBytes.append(contentsOf: bytes.prefix(Self.clientHelloKept - clientHelloBytes.count))
         }
     }
 
@@ -225,12 +239,24 @@ final class GnuTLSSession: TLSSession {
                 // records, even when the next record is already buffered: go on while it consumes input.
                 if bufferedNetworkInput > 0 && bufferedNetworkInput < before { continue }
                 if endOfInput && bufferedNetworkInput == 0 { throw .closedDuringHandshake(library: .gnutls(code)) }
+                try refuseOversizedClientHello()
                 return .needsInput
             case GNUTLS_E_WARNING_ALERT_RECEIVED, GNUTLS_E_GOT_APPLICATION_DATA:
                 continue
             default:
                 throw HandshakeFailure.explain(code, in: self)
             }
+        }
+    }
+
+    /// On a server waiting for the rest of the ClientHello: refuses it at once when its header declares
+    /// more than ``maximumHandshakeMessage`` bytes (GnuTLS would wait for them all before refusing).
+    private func refuseOversizedClientHello() throws(TLSError) {
+        guard role == .server, !clientHelloLengthChecked else { return }
+        guard case let .message(hello) = FirstHandshakeMessage.read(clientHelloBytes, limit: 0) else { return }
+        clientHelloLengthChecked = true
+        if hello.declaredLength + 4 > Self.maximumHandshakeMessage {
+            throw HandshakeFailure.explain(GNUTLS_E_HANDSHAKE_TOO_LARGE, in: self)
         }
     }
 

@@ -31,6 +31,15 @@ enum HandshakeFailure {
         case GNUTLS_E_PREMATURE_TERMINATION, GNUTLS_E_PULL_ERROR, GNUTLS_E_UNEXPECTED_PACKET_LENGTH
             where session.inputEnded:
             return .closedDuringHandshake(library: library)
+        case GNUTLS_E_HANDSHAKE_TOO_LARGE:
+            session.sendAppropriateAlert(for: code)
+            return .handshakeFailed(reason: oversizedText(session), library: library,
+                                    alert: Alerts.appropriate(for: code))
+        case GNUTLS_E_RECORD_OVERFLOW:
+            session.sendAppropriateAlert(for: code)
+            let peer = session.role == .server ? "the client" : "the server"
+            return .handshakeFailed(reason: "\(peer) sent a record longer than TLS allows (16 KiB of data)",
+                                    library: library, alert: Alerts.appropriate(for: code))
         default:
             break
         }
@@ -46,7 +55,8 @@ enum HandshakeFailure {
                                         library: library, alert: Alerts.describe(GNUTLS_A_PROTOCOL_VERSION, fatal: true))
             case .tls:
                 let enabled = Set(context.enabledVersions)
-                if !hello.offeredVersions.isEmpty || !hello.otherVersions.isEmpty,
+                // Only a whole hello tells its versions: supported_versions may come in a later record.
+                if hello.isWhole, !hello.offeredVersions.isEmpty || !hello.otherVersions.isEmpty,
                    enabled.isDisjoint(with: hello.offeredVersions) {
                     session.sendAlert(GNUTLS_A_PROTOCOL_VERSION)
                     return .noCommonVersion(
@@ -66,5 +76,15 @@ enum HandshakeFailure {
         }
         session.sendAppropriateAlert(for: code)
         return .handshakeFailed(reason: library.message, library: library, alert: nil)
+    }
+
+    /// Why a handshake message was too large, with its declared size when the session saw it.
+    private static func oversizedText(_ session: GnuTLSSession) -> String {
+        let limit = "\(GnuTLSSession.maximumHandshakeMessage / 1024) KiB"
+        if session.role == .server,
+           case let .message(hello) = FirstHandshakeMessage.read(session.clientHelloBytes, limit: 0) {
+            return "the client's hello is \(hello.declaredLength + 4) bytes long; this server accepts up to \(limit) of handshake data"
+        }
+        return "the peer sent more handshake data than the \(limit) this side accepts"
     }
 }

@@ -32,10 +32,19 @@ public struct ClientHelloSummary: Sendable, Equatable {
     public var groups: [UInt16] = []
     /// True when the client signals secure renegotiation (renegotiation_info extension).
     public var secureRenegotiation = false
+    /// True when the whole ClientHello was read; otherwise the fields hold what its first bytes said
+    /// (e.g. no supported_versions yet, so the versions are only the legacy_version's guess).
+    package var isWhole = true
 
-    /// Reads the start of a connection. Returns nil while too few bytes arrived to tell.
+    /// How many bytes of a ClientHello body ``parse(_:)`` reads at most; the rest is not looked at.
+    package static let bodyLimit = 16 * 1024
+
+    /// Reads the start of a connection. The ClientHello may span several handshake records (each
+    /// header is skipped); at most ``bodyLimit`` bytes of it are read. Returns nil while too few
+    /// bytes arrived to tell.
     public static func parse(_ bytes: some Collection<UInt8>) -> ClientHelloSummary? {
-        let data = Array(bytes.prefix(16 * 1024 + 5))
+        // Enough for the body limit even in 1-byte records (6 bytes each).
+        let data = Array(bytes.prefix(6 * bodyLimit + 5))
         guard data.count >= 3 else { return nil }
         if data[0] & 0x80 != 0 && data[2] == 0x01 { return ClientHelloSummary(kind: .sslv2) }
         if data[0] != 0x16 {
@@ -45,13 +54,19 @@ public struct ClientHelloSummary: Sendable, Equatable {
             }
             return ClientHelloSummary(kind: .unknown)
         }
-        guard data.count >= 5 else { return nil }
-        let recordLength = Int(data[3]) << 8 | Int(data[4])
-        var reader = ByteReader(bytes: Array(data[5..<min(data.count, 5 + recordLength)]))
-        guard reader.u8() == 0x01, reader.u24() != nil else {
-            return data.count >= 5 + recordLength ? ClientHelloSummary(kind: .unknown) : nil
+        switch FirstHandshakeMessage.read(data, limit: bodyLimit) {
+        case .incomplete:
+            return nil
+        case .notHandshake:
+            return ClientHelloSummary(kind: .unknown)
+        case let .message(message):
+            guard message.type == 0x01 else { return ClientHelloSummary(kind: .unknown) }
+            let whole = message.isComplete || message.body.count >= bodyLimit
+            var reader = ByteReader(bytes: message.body)
+            guard var summary = parseBody(&reader) else { return whole ? ClientHelloSummary(kind: .unknown) : nil }
+            summary.isWhole = message.isComplete
+            return summary
         }
-        return parseBody(&reader) ?? (data.count >= 5 + recordLength ? ClientHelloSummary(kind: .unknown) : nil)
     }
 
     /// Reads a ClientHello message body (after the 4-byte handshake header).
