@@ -45,8 +45,10 @@ enum HandshakeFailure {
                 return .noCommonVersion(detail: "the client sent an SSL 2.0 hello; this server accepts \(offered)",
                                         library: library, alert: Alerts.describe(GNUTLS_A_PROTOCOL_VERSION, fatal: true))
             case .tls:
+                // Only a hello read whole tells the versions: one that spans several records may
+                // list supported_versions after the bytes kept, and GnuTLS's own alert is right then.
                 let enabled = Set(context.enabledVersions)
-                if !hello.offeredVersions.isEmpty || !hello.otherVersions.isEmpty,
+                if hello.isComplete, !hello.offeredVersions.isEmpty || !hello.otherVersions.isEmpty,
                    enabled.isDisjoint(with: hello.offeredVersions) {
                     session.sendAlert(GNUTLS_A_PROTOCOL_VERSION)
                     return .noCommonVersion(

@@ -32,6 +32,9 @@ public struct ClientHelloSummary: Sendable, Equatable {
     public var groups: [UInt16] = []
     /// True when the client signals secure renegotiation (renegotiation_info extension).
     public var secureRenegotiation = false
+    /// True when the whole ClientHello was read; false when it goes on past the first record or
+    /// past the bytes given (then the extensions, and so ``offeredVersions``, may be incomplete).
+    package var isComplete = true
 
     /// Reads the start of a connection. Returns nil while too few bytes arrived to tell.
     public static func parse(_ bytes: some Collection<UInt8>) -> ClientHelloSummary? {
@@ -47,11 +50,16 @@ public struct ClientHelloSummary: Sendable, Equatable {
         }
         guard data.count >= 5 else { return nil }
         let recordLength = Int(data[3]) << 8 | Int(data[4])
-        var reader = ByteReader(bytes: Array(data[5..<min(data.count, 5 + recordLength)]))
-        guard reader.u8() == 0x01, reader.u24() != nil else {
+        let payload = Array(data[5..<min(data.count, 5 + recordLength)])
+        var reader = ByteReader(bytes: payload)
+        guard reader.u8() == 0x01, let messageLength = reader.u24() else {
             return data.count >= 5 + recordLength ? ClientHelloSummary(kind: .unknown) : nil
         }
-        return parseBody(&reader) ?? (data.count >= 5 + recordLength ? ClientHelloSummary(kind: .unknown) : nil)
+        guard var summary = parseBody(&reader) else {
+            return data.count >= 5 + recordLength ? ClientHelloSummary(kind: .unknown) : nil
+        }
+        summary.isComplete = payload.count >= 4 + Int(messageLength)
+        return summary
     }
 
     /// Reads a ClientHello message body (after the 4-byte handshake header).
