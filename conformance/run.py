@@ -30,7 +30,8 @@ Output: progress per script on stdout, then docs/conformance.md (one row per scr
 the expected failures and the scripts left out with their reasons), ending with the line
 'N passed, M failed' that counts tlsfuzzer cases (a case counts once per profile it ran at).
 Exit status 1 when any case failed without an entry in expected-failures.txt, an expected
-failure passed, a script did not finish, or a server crashed.
+failure passed, a script did not finish, or a server crashed; 2 when the run cannot start (no
+tlsfuzzer sources, no tlshello binary, a Python without tlslite, a malformed list).
 """
 import argparse
 import ast
@@ -245,6 +246,19 @@ def summary_counts(text, outcome):
     return True
 
 
+CHILDREN = set()  # the scripts running now, stopped by their process group if the run is cut short
+CHILDREN_LOCK = threading.Lock()
+
+
+def stop_children():
+    with CHILDREN_LOCK:
+        for child in list(CHILDREN):
+            try:
+                os.killpg(child.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
 def run_tlsfuzzer(argv, log_path, options):
     """Runs one script to its end or its deadline; (output, problem sentence or None)."""
     env = dict(os.environ, PYTHONPATH=options.tlsfuzzer, PYTHONDONTWRITEBYTECODE="1", PYTHONUNBUFFERED="1")
@@ -254,12 +268,17 @@ def run_tlsfuzzer(argv, log_path, options):
         log.flush()
         child = subprocess.Popen(argv, cwd=options.tlsfuzzer, stdin=subprocess.DEVNULL, stdout=log,
                                  stderr=subprocess.STDOUT, env=env, start_new_session=True)
+        with CHILDREN_LOCK:
+            CHILDREN.add(child)
         try:
             child.wait(timeout=options.script_timeout)
         except subprocess.TimeoutExpired:
             os.killpg(child.pid, signal.SIGKILL)
             child.wait()
             problem = "did not finish within %d s" % options.script_timeout
+        finally:
+            with CHILDREN_LOCK:
+                CHILDREN.discard(child)
         log.seek(0)
         text = log.read().decode("utf-8", "replace")
     if problem is None and not re.search(r"^TOTAL: \d+$", text, re.M):
@@ -399,7 +418,8 @@ def main():
     probe = subprocess.run([options.python, "-c", "import tlslite; print(tlslite.__version__)"],
                            capture_output=True, text=True)
     if probe.returncode != 0:
-        print("conformance: %s cannot import tlslite: %s" % (options.python, probe.stderr.strip().splitlines()[-1:]),
+        last = (probe.stderr.strip().splitlines() or ["no output"])[-1]
+        print("conformance: %s cannot import tlslite (%s); make conformance installs it" % (options.python, last),
               file=sys.stderr)
         return 2
     options.tlslite_version = probe.stdout.strip()
@@ -428,36 +448,33 @@ def main():
             servers[name].wait_ready()
             print("server %s: listening on 127.0.0.1:%d" % (name, servers[name].port), flush=True)
 
-        # The longest scripts first, so that the pool's tail is short.
         results = {}
-        lock = threading.Lock()
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
             futures = {pool.submit(run_script, entry, profile, servers[profile].port, expected, retry, options): (entry, profile)
                        for entry, profile in tasks}
             for future in concurrent.futures.as_completed(futures):
                 outcome = future.result()
                 results[futures[future]] = outcome
-                with lock:
-                    mark = "ok" if outcome.clean else "FAILED"
-                    print("%-6s %-40s %-7s %3d passed, %d failed, %d expected (%.1f s)%s" % (
-                        mark, outcome.entry.script, outcome.profile, outcome.passed,
-                        outcome.failed + outcome.xpass, outcome.xfail, outcome.seconds,
-                        (": " + describe(outcome)) if not outcome.clean else ""), flush=True)
+                mark = "ok" if outcome.clean else "FAILED"
+                print("%-6s %-40s %-7s %3d passed, %d failed, %d expected (%.1f s)%s" % (
+                    mark, outcome.entry.script, outcome.profile, outcome.passed,
+                    outcome.failed + outcome.xpass, outcome.xfail, outcome.seconds,
+                    (": " + describe(outcome)) if not outcome.clean else ""), flush=True)
     except RunError as error:
         print("conformance: %s" % error, file=sys.stderr)
-        for server in servers.values():
-            server.stop()
         return 1
     finally:
+        stop_children()
         server_problems = []
         for name, server in servers.items():
-            if server.port is not None:
-                problem = server.stop()
-                if problem:
-                    server_problems.append(problem)
-                    print("FAILED %s" % problem, flush=True)
-                else:
-                    print("server %s: still running after its scripts, exited 0 on SIGTERM" % name, flush=True)
+            problem = server.stop()
+            if server.port is None:
+                continue  # never ready: already reported
+            if problem:
+                server_problems.append(problem)
+                print("FAILED %s" % problem, flush=True)
+            else:
+                print("server %s: still running after its scripts, exited 0 on SIGTERM" % name, flush=True)
 
     outcomes = [results[task] for task in tasks]
     seconds = time.monotonic() - start
@@ -466,9 +483,8 @@ def main():
     failed = (sum(outcome.failed + outcome.xpass + (1 if outcome.problem else 0) for outcome in outcomes)
               + len(server_problems))
     if not options.only:
-        used = [failure for failure in expected]
         with open(options.out, "w", encoding="utf-8") as handle:
-            handle.write(markdown(outcomes, server_problems, used, left_out, retry, seconds,
+            handle.write(markdown(outcomes, server_problems, expected, left_out, retry, seconds,
                                   (passed, expected_count, failed), options))
         print("wrote %s (%s)" % (os.path.relpath(options.out, ROOT), duration(seconds)))
     print("%d expected failures" % expected_count)
