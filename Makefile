@@ -78,3 +78,20 @@ certs: build
 
 clean:
 	rm -rf .build .build-address .build-thread .build-static .build-interop Benchmarks/.build
+
+# --- conformance (tlsfuzzer) -------------------------------------------------------------------
+#   make conformance  tlsfuzzer's scripts against tlshello server (docs/conformance.md; TLSFUZZER_DIR, CONFORMANCE_FLAGS=--jobs 2)
+TLSFUZZER_DIR ?= ../shared/vendor/tlsfuzzer
+CONFORMANCE_VENV := .build-conformance/venv
+CONFORMANCE_FLAGS ?=
+
+.PHONY: conformance clean-conformance
+
+conformance: release
+	@scripts/conformance-venv.sh $(CONFORMANCE_VENV) >/dev/null
+	python3 conformance/run.py --tlshello $(RELEASE_BIN) --python $(CONFORMANCE_VENV)/bin/python \
+	  --tlsfuzzer $(TLSFUZZER_DIR) $(CONFORMANCE_FLAGS)
+
+clean: clean-conformance
+clean-conformance:
+	rm -rf .build-conformance

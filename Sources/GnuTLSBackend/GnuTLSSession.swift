@@ -42,6 +42,8 @@ final class GnuTLSSession: TLSSession {
     /// True once a server has read the declared length of the client's first message.
     private var clientHelloLengthChecked = false
     private var closed = false
+    /// A renegotiation ClientHello was just refused and GnuTLS still holds it (see ``read(maximum:)``).
+    private var refusedHelloBuffered = false
     private(set) var isHandshakeComplete = false
     /// What was negotiated, made on first use after the handshake (parsing the peer's chain has
     /// a cost that a caller who never asks should not pay).
@@ -282,6 +284,8 @@ final class GnuTLSSession: TLSSession {
         let capacity = min(maximum, 16 * 1024 + 256)
         while true {
             let before = bufferedNetworkInput
+            let discardingRefusedHello = refusedHelloBuffered
+            refusedHelloBuffered = false
             // Decrypt straight into the array returned: no zero-filling, no second copy.
             var count = 0
             let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
@@ -307,6 +311,11 @@ final class GnuTLSSession: TLSSession {
                 // Renegotiation is refused: tell the peer and carry on with the current keys.
                 tracer?.willSendAlert(Alerts.describe(GNUTLS_A_NO_RENEGOTIATION, fatal: false))
                 _ = gnutls_alert_send(session, GNUTLS_AL_WARNING, GNUTLS_A_NO_RENEGOTIATION)
+                refusedHelloBuffered = role == .server
+                continue
+            case GNUTLS_E_UNEXPECTED_PACKET where discardingRefusedHello:
+                // A server keeps the refused ClientHello in its record buffer; the receive right
+                // after the refusal discards it with this code. The session goes on as before.
                 continue
             case GNUTLS_E_WARNING_ALERT_RECEIVED:
                 continue
