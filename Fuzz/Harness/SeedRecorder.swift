@@ -99,6 +99,13 @@ package enum SeedRecorder {
             ]
             if secureDefault {
                 seeds.append(Seed(name: "\(name)-client-flight-secure-default", bytes: FeedPlan(flags: 0, lengths: [], payload: client).encoded))
+                // Hellos larger than one record, in several records: the case that once stalled.
+                if let hello = paddedHello(client, padding: 4096, recordSize: 1024) {
+                    seeds.append(Seed(name: "\(name)-hello-4k-padding-in-1024-byte-records", bytes: FeedPlan(flags: 0, lengths: [], payload: hello).encoded))
+                }
+                if let hello = paddedHello(client, padding: 17 * 1024, recordSize: 16 * 1024) {
+                    seeds.append(Seed(name: "\(name)-hello-17k-padding-in-two-records-in-small-reads", bytes: FeedPlan(flags: 0, lengths: [100, 0], payload: hello).encoded))
+                }
             }
             return seeds
         case .clientSession:
@@ -123,6 +130,36 @@ package enum SeedRecorder {
         case .greeting:
             return []
         }
+    }
+
+    /// The client's ClientHello with a padding extension of `padding` bytes added, cut into
+    /// handshake records of at most `recordSize` bytes; nil if the flight does not start with a
+    /// whole ClientHello in one record.
+    package static func paddedHello(_ clientBytes: [UInt8], padding: Int, recordSize: Int) -> [UInt8]? {
+        var scanner = TLSRecordScanner()
+        guard let record = scanner.append(clientBytes).first, record.type == TLSWire.ContentType.handshake.rawValue,
+              record.body.first == 1 else { return nil }
+        var reader = ByteReader(bytes: record.body)
+        guard reader.skip(4 + 2 + 32), let sessionLength = reader.u8(), reader.skip(Int(sessionLength)),
+              let suitesLength = reader.u16(), reader.skip(Int(suitesLength)),
+              let compressionLength = reader.u8(), reader.skip(Int(compressionLength)) else { return nil }
+        let lengthOffset = reader.offset
+        guard let extensionsLength = reader.u16(), reader.offset + Int(extensionsLength) == record.body.count,
+              Int(extensionsLength) + 4 + padding <= 0xffff else { return nil }
+        let extensions = Int(extensionsLength) + 4 + padding
+        var body = Array(record.body[4..<lengthOffset]) + [UInt8(extensions >> 8), UInt8(extensions & 0xff)]
+        body += record.body[(lengthOffset + 2)...]
+        body += [0x00, 0x15, UInt8(padding >> 8), UInt8(padding & 0xff)] + [UInt8](repeating: 0, count: padding)
+        let message = [1, UInt8(body.count >> 16), UInt8(body.count >> 8 & 0xff), UInt8(body.count & 0xff)] + body
+        var records: [UInt8] = []
+        var offset = 0
+        while offset < message.count {
+            let fragment = message[offset..<min(message.count, offset + recordSize)]
+            records += [record.type, UInt8(record.version >> 8), UInt8(record.version & 0xff),
+                        UInt8(fragment.count >> 8), UInt8(fragment.count & 0xff)] + fragment
+            offset += fragment.count
+        }
+        return records
     }
 
     /// A tracer script (see ``HandshakeTraceReplay``) of the exchange as the client saw it.

@@ -99,3 +99,19 @@ import Testing
         #expect(GreetingFuzzer.run([0x04, 0x00, 0x01, 0x48, 0x04] + Array("ello".utf8)) == Array("Hello".utf8))
     }
 }
+
+/// The large-hello seeds: a ClientHello longer than one record, in several, is answered.
+@Suite struct FuzzLargeHelloSeedTests {
+    @Test(arguments: ["tls1.2-hello-4k-padding-in-1024-byte-records", "tls1.3-hello-4k-padding-in-1024-byte-records",
+                      "tls1.2-hello-17k-padding-in-two-records-in-small-reads", "tls1.3-hello-17k-padding-in-two-records-in-small-reads"])
+    func aHelloInSeveralRecordsIsAnswered(seed: String) throws {
+        let file = FuzzRegressionTests.fuzzDirectory + "/Corpus/ServerSession/" + seed
+        let input = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))
+        let plan = FeedPlan(input)
+        var scanner = TLSRecordScanner()
+        #expect(scanner.append(plan.payload).count >= 2, "the seed's hello is in one record")
+        let outcome = ServerSessionFuzzer.run(input)
+        var answer = TLSRecordScanner()
+        #expect(answer.append(outcome.output).first?.body.first == 2, "no ServerHello")
+    }
+}
