@@ -95,3 +95,21 @@ conformance: release
 clean: clean-conformance
 clean-conformance:
 	rm -rf .build-conformance
+
+# --- fuzzing (Fuzz/README.md) ---
+#   make fuzz    each fuzz target under libFuzzer and AddressSanitizer for FUZZ_SECONDS (default 60) from Fuzz/Corpus
+#   make fuzz-corpus  re-record the seed corpora in Fuzz/Corpus (one real exchange per version)
+FUZZ_SECONDS ?= 60
+
+.PHONY: fuzz fuzz-corpus clean-fuzz
+
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) SWIFT=$(SWIFT) scripts/fuzz.sh
+
+fuzz-corpus: deps
+	$(SWIFT) run FuzzCorpusGenerator Fuzz/Corpus
+
+clean: clean-fuzz
+clean-fuzz:
+	rm -rf .build-fuzz
+# --- end of fuzzing ---

@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "SecureSocketsTests",
-            dependencies: ["SecureSockets", "GnuTLSBackend", "TestSupport"]
+            dependencies: ["SecureSockets", "GnuTLSBackend", "TestSupport", "FuzzHarness"]
         ),
         .testTarget(
             name: "tlshelloTests",
@@ -54,3 +54,16 @@ let package = Package(
         ),
     ]
 )
+
+// Fuzzing (Fuzz/README.md): the targets' code lives in FuzzHarness, which the test suite also
+// calls to replay the seeds and regression inputs; each Fuzz<Name> executable is libFuzzer's
+// entry point (built by `make fuzz` with -sanitize=fuzzer -DFUZZING) or, in a normal build, a
+// replayer of input files.
+let fuzzTargets = ["ServerSession", "ClientSession", "RecordFraming", "ClientHello", "HandshakeTrace", "Greeting"]
+package.targets += [
+    .target(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"),
+    .target(name: "FuzzHarness", dependencies: ["SecureSockets", "GnuTLSBackend", "CLibFuzzer"], path: "Fuzz/Harness"),
+    .executableTarget(name: "FuzzCorpusGenerator", dependencies: ["FuzzHarness"], path: "Fuzz/CorpusGenerator"),
+] + fuzzTargets.map { name in
+    .executableTarget(name: "Fuzz\(name)", dependencies: ["FuzzHarness"], path: "Fuzz/\(name)")
+}

@@ -55,13 +55,16 @@ final class HandshakeTracer {
             if let message, let data = message.pointee.data {
                 body = Array(UnsafeBufferPointer(start: data, count: Int(message.pointee.size)))
             }
-            owner.tracer?.handshakeMessage(type: type, incoming: incoming != 0, body: body, session: handle,
+            owner.tracer?.handshakeMessage(type: type, incoming: incoming != 0, body: body,
+                                           version: gnutls_protocol_get_version(handle),
                                            local: owner.context.localCertificate)
             return 0
         }
     }
 
-    func handshakeMessage(type: UInt32, incoming: Bool, body: [UInt8], session: gnutls_session_t, local: CertificateInfo?) {
+    /// One handshake message GnuTLS sent or processed; `version` is the session's negotiated
+    /// version so far (it decides how a ServerKeyExchange or CertificateVerify reads).
+    func handshakeMessage(type: UInt32, incoming: Bool, body: [UInt8], version: gnutls_protocol_t, local: CertificateInfo?) {
         if type == GNUTLS_HANDSHAKE_CHANGE_CIPHER_SPEC.rawValue { return } // traced from the records
         var name = TLSWire.handshakeName(UInt8(truncatingIfNeeded: type))
         var wireType = UInt8(truncatingIfNeeded: type)
@@ -101,7 +104,7 @@ final class HandshakeTracer {
                 details = Self.describe(local)
             }
         case GNUTLS_HANDSHAKE_SERVER_KEY_EXCHANGE.rawValue:
-            let tls12 = gnutls_protocol_get_version(session) == GNUTLS_TLS1_2
+            let tls12 = version == GNUTLS_TLS1_2
             let facts = HandshakeFacts.serverKeyExchange(body: body, tls12: tls12)
             var parts: [String] = []
             if let group = facts.group { parts.append("ECDHE \(TLSWire.groupName(group))") }
@@ -114,7 +117,7 @@ final class HandshakeTracer {
         case GNUTLS_HANDSHAKE_CLIENT_KEY_EXCHANGE.rawValue:
             details = "ephemeral public key, \(max(0, body.count - 1)) bytes"
         case GNUTLS_HANDSHAKE_CERTIFICATE_VERIFY.rawValue:
-            if let scheme = HandshakeFacts.certificateVerifyScheme(body: body), tls13 || gnutls_protocol_get_version(session) == GNUTLS_TLS1_2 {
+            if let scheme = HandshakeFacts.certificateVerifyScheme(body: body), tls13 || version == GNUTLS_TLS1_2 {
                 details = "signed \(TLSWire.signatureSchemeName(scheme))"
             }
         case GNUTLS_HANDSHAKE_FINISHED.rawValue:

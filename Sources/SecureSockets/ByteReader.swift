@@ -1,16 +1,19 @@
-/// A bounds-checked big-endian reader over bytes.
-struct ByteReader {
-    let bytes: [UInt8]
-    var offset = 0
+/// A bounds-checked big-endian reader over bytes (package-wide: the GnuTLS backend's trace
+/// replay reads its scripts with it).
+package struct ByteReader {
+    package let bytes: [UInt8]
+    package var offset = 0
 
-    mutating func take(_ count: Int) -> [UInt8]? {
+    package init(bytes: [UInt8]) { self.bytes = bytes }
+
+    package mutating func take(_ count: Int) -> [UInt8]? {
         guard count >= 0, offset + count <= bytes.count else { return nil }
         defer { offset += count }
         return Array(bytes[offset..<offset + count])
     }
 
-    mutating func skip(_ count: Int) -> Bool { take(count) != nil }
-    mutating func u8() -> UInt8? { take(1)?[0] }
-    mutating func u16() -> UInt16? { take(2).map { UInt16($0[0]) << 8 | UInt16($0[1]) } }
-    mutating func u24() -> Int? { take(3).map { Int($0[0]) << 16 | Int($0[1]) << 8 | Int($0[2]) } }
+    package mutating func skip(_ count: Int) -> Bool { take(count) != nil }
+    package mutating func u8() -> UInt8? { take(1)?[0] }
+    package mutating func u16() -> UInt16? { take(2).map { UInt16($0[0]) << 8 | UInt16($0[1]) } }
+    package mutating func u24() -> Int? { take(3).map { Int($0[0]) << 16 | Int($0[1]) << 8 | Int($0[2]) } }
 }
