@@ -319,7 +319,12 @@ final class GnuTLSSession: TLSSession {
                 continue
             case GNUTLS_E_WARNING_ALERT_RECEIVED:
                 continue
-            case GNUTLS_E_PREMATURE_TERMINATION, GNUTLS_E_UNEXPECTED_PACKET_LENGTH where endOfInput:
+            case GNUTLS_E_PREMATURE_TERMINATION:
+                // The input ended without close_notify (only the end of input makes this code).
+                throw .prematureClose(library: .gnutls(code))
+            case GNUTLS_E_UNEXPECTED_PACKET_LENGTH where endOfInput:
+                // The input ended inside a record: the same premature close. Before the end of the
+                // input this code is a malformed record, answered below.
                 throw .prematureClose(library: .gnutls(code))
             case GNUTLS_E_FATAL_ALERT_RECEIVED:
                 let alert = Alerts.received(session)
