@@ -96,6 +96,18 @@ public struct ClientHelloMessage {
     public var compressionMethods: [UInt8]
     public var extensions: [(type: UInt16, body: [UInt8])]
 
+    /// A ClientHello made of these fields.
+    public init(legacyVersion: [UInt8] = [0x03, 0x03], random: [UInt8] = [UInt8](repeating: 0x42, count: 32),
+                sessionID: [UInt8] = [], cipherSuites: [UInt8], compressionMethods: [UInt8] = [0],
+                extensions: [(type: UInt16, body: [UInt8])]) {
+        self.legacyVersion = legacyVersion
+        self.random = random
+        self.sessionID = sessionID
+        self.cipherSuites = cipherSuites
+        self.compressionMethods = compressionMethods
+        self.extensions = extensions
+    }
+
     /// Reads a ClientHello handshake message (4-byte header included); nil if it is not one.
     public init?(message: [UInt8]) {
         var offset = 4
