@@ -14,11 +14,9 @@ final class GnuTLSSession: TLSSession {
     /// The GnuTLS session; valid as long as this object lives.
     var session: gnutls_session_t { handle.raw }
     let role: TLSConfiguration.Role
-    /// What GnuTLS checks the peer's certificate for (name, purpose); the session's owner keeps it
-    /// alive, since GnuTLS keeps its pointers until the session goes.
-    private var peerVerification: PeerVerification?
-    /// The purpose the peer's certificate is verified for, when it is verified.
-    var peerPurpose: KeyPurpose? { peerVerification?.purpose }
+    /// The purpose the peer's certificate is verified for, when it is verified. (The
+    /// ``PeerVerification`` GnuTLS points into belongs to ``handle``, which releases it after the session.)
+    private(set) var peerPurpose: KeyPurpose?
     let expectedName: String?
 
     private var inbound: [UInt8] = []
@@ -117,7 +115,7 @@ final class GnuTLSSession: TLSSession {
             // GnuTLS keeps the verification data's pointers: the session's owner keeps them as long as the session.
             handle.keep(verification)
             verification.install(on: session)
-            peerVerification = verification
+            peerPurpose = verification.purpose
         }
         installTransport()
         installKeyLog()
