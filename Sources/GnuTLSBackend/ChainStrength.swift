@@ -64,9 +64,9 @@ package enum ChainStrength {
     }
 
     private static func subjectName(_ crt: X509CertificateHandle) -> String {
-        var datum = gnutls_datum_t()
-        guard gnutls_x509_crt_get_dn3(crt.raw, &datum, 0) >= 0 else { return "the certificate" }
-        let text = takeString(&datum)
+        var datum = GnuTLSDatum()
+        guard gnutls_x509_crt_get_dn3(crt.raw, &datum.raw, 0) >= 0 else { return "the certificate" }
+        let text = datum.string
         return text.isEmpty ? "the certificate" : text
     }
 
@@ -79,14 +79,13 @@ package enum ChainStrength {
         for block in text.split(separator: begin, omittingEmptySubsequences: false).dropFirst() {
             guard let close = block.firstRange(of: end) else { continue }
             var encoded = Array((begin + block[..<close.lowerBound] + end + "\n").utf8)
-            var decoded = gnutls_datum_t()
+            // The decoded bytes are GnuTLS's: their owner releases them.
+            var decoded = GnuTLSDatum()
             let code = encoded.withUnsafeMutableBufferPointer { buffer -> Int32 in
                 var datum = gnutls_datum_t(data: buffer.baseAddress, size: UInt32(buffer.count))
-                return gnutls_pem_base64_decode2("CERTIFICATE", &datum, &decoded)
+                return gnutls_pem_base64_decode2("CERTIFICATE", &datum, &decoded.raw)
             }
-            // The decoded bytes are GnuTLS's: their owner releases them.
-            let result = GnuTLSDatum(adopting: &decoded)
-            if code == GNUTLS_E_SUCCESS { found.append(result.bytes) }
+            if code == GNUTLS_E_SUCCESS { found.append(decoded.bytes) }
         }
         return found
     }
