@@ -42,7 +42,8 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
-        // Helpers shared by the test targets (temporary directories).
+        // Helpers shared by the test targets and the fuzz harness (temporary directories, TLS records
+        // and ClientHellos as bytes).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "SecureSocketsTests",
@@ -62,7 +63,8 @@ let package = Package(
 let fuzzTargets = ["ServerSession", "ClientSession", "RecordFraming", "ClientHello", "HandshakeTrace", "Greeting"]
 package.targets += [
     .target(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"),
-    .target(name: "FuzzHarness", dependencies: ["SecureSockets", "GnuTLSBackend", "CLibFuzzer"], path: "Fuzz/Harness"),
+    // TestSupport: the ClientHello and record builders the tests use make the large-hello seeds.
+    .target(name: "FuzzHarness", dependencies: ["SecureSockets", "GnuTLSBackend", "CLibFuzzer", "TestSupport"], path: "Fuzz/Harness"),
     .executableTarget(name: "FuzzCorpusGenerator", dependencies: ["FuzzHarness"], path: "Fuzz/CorpusGenerator"),
 ] + fuzzTargets.map { name in
     .executableTarget(name: "Fuzz\(name)", dependencies: ["FuzzHarness"], path: "Fuzz/\(name)")

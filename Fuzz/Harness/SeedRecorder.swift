@@ -1,4 +1,5 @@
 import SecureSockets
+import TestSupport
 
 /// Records real handshakes, one per table version, with ``TLSSessionPair`` and turns them into
 /// seed inputs for every fuzz target: client flights for the server target, server flights for
@@ -133,33 +134,15 @@ package enum SeedRecorder {
     }
 
     /// The client's ClientHello with a padding extension of `padding` bytes added, cut into
-    /// handshake records of at most `recordSize` bytes; nil if the flight does not start with a
-    /// whole ClientHello in one record.
+    /// handshake records of at most `recordSize` bytes; nil if the flight holds no whole ClientHello
+    /// or the padding would not fit in the extensions' 16-bit length.
     package static func paddedHello(_ clientBytes: [UInt8], padding: Int, recordSize: Int) -> [UInt8]? {
-        var scanner = TLSRecordScanner()
-        guard let record = scanner.append(clientBytes).first, record.type == TLSWire.ContentType.handshake.rawValue,
-              record.body.first == 1 else { return nil }
-        var reader = ByteReader(bytes: record.body)
-        guard reader.skip(4 + 2 + 32), let sessionLength = reader.u8(), reader.skip(Int(sessionLength)),
-              let suitesLength = reader.u16(), reader.skip(Int(suitesLength)),
-              let compressionLength = reader.u8(), reader.skip(Int(compressionLength)) else { return nil }
-        let lengthOffset = reader.offset
-        guard let extensionsLength = reader.u16(), reader.offset + Int(extensionsLength) == record.body.count,
-              Int(extensionsLength) + 4 + padding <= 0xffff else { return nil }
-        let extensions = Int(extensionsLength) + 4 + padding
-        var body = Array(record.body[4..<lengthOffset]) + [UInt8(extensions >> 8), UInt8(extensions & 0xff)]
-        body += record.body[(lengthOffset + 2)...]
-        body += [0x00, 0x15, UInt8(padding >> 8), UInt8(padding & 0xff)] + [UInt8](repeating: 0, count: padding)
-        let message = [1, UInt8(body.count >> 16), UInt8(body.count >> 8 & 0xff), UInt8(body.count & 0xff)] + body
-        var records: [UInt8] = []
-        var offset = 0
-        while offset < message.count {
-            let fragment = message[offset..<min(message.count, offset + recordSize)]
-            records += [record.type, UInt8(record.version >> 8), UInt8(record.version & 0xff),
-                        UInt8(fragment.count >> 8), UInt8(fragment.count & 0xff)] + fragment
-            offset += fragment.count
-        }
-        return records
+        guard var hello = ClientHelloMessage(flight: clientBytes),
+              let version = TLSRecords.parse(clientBytes).first?.version else { return nil }
+        let total = hello.extensionsSize + 4 + padding
+        guard total <= 0xffff else { return nil }
+        hello.pad(extensionsTo: total)
+        return TLSRecords.frame(hello.message, recordSize: recordSize, version: version)
     }
 
     /// A tracer script (see ``HandshakeTraceReplay``) of the exchange as the client saw it.

@@ -14,7 +14,7 @@ package enum ChainStrength {
         var problems: [CertificateVerificationFailure.Problem] = []
         for (index, der) in chain.enumerated() {
             let found: [CertificateVerificationFailure.Problem]? = der.withUnsafeBytes { bytes in
-                guard let crt = ImportedCertificate(der: bytes) else { return nil }
+                guard let crt = X509CertificateHandle(der: bytes) else { return nil }
                 return weaknesses(of: crt, judgingSignature: index == 0 || !isSelfSigned(crt))
             }
             problems += found ?? []
@@ -23,11 +23,11 @@ package enum ChainStrength {
     }
 
     /// The weaknesses of one imported certificate.
-    static func weaknesses(of crt: ImportedCertificate, judgingSignature: Bool) -> [CertificateVerificationFailure.Problem] {
+    static func weaknesses(of crt: X509CertificateHandle, judgingSignature: Bool) -> [CertificateVerificationFailure.Problem] {
         var problems: [CertificateVerificationFailure.Problem] = []
         let subject = subjectName(crt)
         var bits: UInt32 = 0
-        let code = gnutls_x509_crt_get_pk_algorithm(crt.handle, &bits)
+        let code = gnutls_x509_crt_get_pk_algorithm(crt.raw, &bits)
         if code > 0 {
             let algorithm = gnutls_pk_algorithm_t(rawValue: UInt32(code))
             let level = gnutls_pk_bits_to_sec_param(algorithm, bits)
@@ -38,7 +38,7 @@ package enum ChainStrength {
             }
         }
         if judgingSignature {
-            let signature = gnutls_x509_crt_get_signature_algorithm(crt.handle)
+            let signature = gnutls_x509_crt_get_signature_algorithm(crt.raw)
             if signature > 0 {
                 let algorithm = gnutls_sign_algorithm_t(rawValue: UInt32(signature))
                 let hash = gnutls_sign_get_hash_algorithm(algorithm)
@@ -59,14 +59,14 @@ package enum ChainStrength {
             + ": clients that verify at the secure default, and OpenSSL at its default security level, refuse it"
     }
 
-    private static func isSelfSigned(_ crt: ImportedCertificate) -> Bool {
-        gnutls_x509_crt_check_issuer(crt.handle, crt.handle) != 0
+    private static func isSelfSigned(_ crt: X509CertificateHandle) -> Bool {
+        gnutls_x509_crt_check_issuer(crt.raw, crt.raw) != 0
     }
 
-    private static func subjectName(_ crt: ImportedCertificate) -> String {
-        var datum = gnutls_datum_t()
-        guard gnutls_x509_crt_get_dn3(crt.handle, &datum, 0) >= 0 else { return "the certificate" }
-        let text = takeString(&datum)
+    private static func subjectName(_ crt: X509CertificateHandle) -> String {
+        var datum = GnuTLSDatum()
+        guard gnutls_x509_crt_get_dn3(crt.raw, &datum.raw, 0) >= 0 else { return "the certificate" }
+        let text = datum.string
         return text.isEmpty ? "the certificate" : text
     }
 
@@ -79,14 +79,13 @@ package enum ChainStrength {
         for block in text.split(separator: begin, omittingEmptySubsequences: false).dropFirst() {
             guard let close = block.firstRange(of: end) else { continue }
             var encoded = Array((begin + block[..<close.lowerBound] + end + "\n").utf8)
-            var decoded = gnutls_datum_t()
+            // The decoded bytes are GnuTLS's: their owner releases them.
+            var decoded = GnuTLSDatum()
             let code = encoded.withUnsafeMutableBufferPointer { buffer -> Int32 in
                 var datum = gnutls_datum_t(data: buffer.baseAddress, size: UInt32(buffer.count))
-                return gnutls_pem_base64_decode2("CERTIFICATE", &datum, &decoded)
+                return gnutls_pem_base64_decode2("CERTIFICATE", &datum, &decoded.raw)
             }
-            // The decoded bytes are GnuTLS's: their owner releases them.
-            let result = GnuTLSDatum(adopting: &decoded)
-            if code == GNUTLS_E_SUCCESS { found.append(result.bytes) }
+            if code == GNUTLS_E_SUCCESS { found.append(decoded.bytes) }
         }
         return found
     }

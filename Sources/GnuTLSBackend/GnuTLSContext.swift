@@ -106,7 +106,10 @@ public final class GnuTLSContext: TLSContext, @unchecked Sendable {
         if code < 0 {
             let library = BackendError.gnutls(code)
             switch code {
-            case GNUTLS_E_DECRYPTION_FAILED, GNUTLS_E_PK_INVALID_PRIVKEY where keyText.contains("ENCRYPTED"):
+            // Either code means a wrong passphrase only for an encrypted key; for a plain key it is
+            // explained below like any other key GnuTLS cannot use.
+            case GNUTLS_E_DECRYPTION_FAILED where keyText.contains("ENCRYPTED"),
+                 GNUTLS_E_PK_INVALID_PRIVKEY where keyText.contains("ENCRYPTED"):
                 throw .wrongPassphrase(keyPath: key.label, library: library)
             case GNUTLS_E_CERTIFICATE_KEY_MISMATCH:
                 throw .keyMismatch(certificatePath: chain.label, keyPath: key.label, library: library)

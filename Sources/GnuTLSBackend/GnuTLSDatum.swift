@@ -10,12 +10,6 @@ struct GnuTLSDatum: ~Copyable {
     /// An empty datum, for a GnuTLS call to fill.
     init() {}
 
-    /// Takes over a datum GnuTLS filled; `datum` is left empty.
-    init(adopting datum: inout gnutls_datum_t) {
-        raw = datum
-        datum = gnutls_datum_t()
-    }
-
     /// Takes over a NUL-terminated string GnuTLS allocated (e.g. `gnutls_session_get_desc`).
     init(adoptingCString pointer: UnsafeMutablePointer<CChar>) {
         raw = gnutls_datum_t(data: UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: UInt8.self),

@@ -22,11 +22,6 @@ func check(
     return result
 }
 
-/// The text GnuTLS allocated in `datum`, which is released (through a ``GnuTLSDatum`` owner).
-func takeString(_ datum: inout gnutls_datum_t) -> String {
-    GnuTLSDatum(adopting: &datum).string
-}
-
 /// Colon-separated lower-case hex, e.g. `ab:cd:01`.
 func colonHex(_ bytes: some Sequence<UInt8>) -> String {
     bytes.map { byte in

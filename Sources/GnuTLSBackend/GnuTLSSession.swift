@@ -14,11 +14,9 @@ final class GnuTLSSession: TLSSession {
     /// The GnuTLS session; valid as long as this object lives.
     var session: gnutls_session_t { handle.raw }
     let role: TLSConfiguration.Role
-    /// What GnuTLS checks the peer's certificate for (name, purpose); the session's owner keeps it
-    /// alive, since GnuTLS keeps its pointers until the session goes.
-    private var peerVerification: PeerVerification?
-    /// The purpose the peer's certificate is verified for, when it is verified.
-    var peerPurpose: KeyPurpose? { peerVerification?.purpose }
+    /// The purpose the peer's certificate is verified for, when it is verified. (The
+    /// ``PeerVerification`` GnuTLS points into belongs to ``handle``, which releases it after the session.)
+    private(set) var peerPurpose: KeyPurpose?
     let expectedName: String?
 
     private var inbound: [UInt8] = []
@@ -117,7 +115,7 @@ final class GnuTLSSession: TLSSession {
             // GnuTLS keeps the verification data's pointers: the session's owner keeps them as long as the session.
             handle.keep(verification)
             verification.install(on: session)
-            peerVerification = verification
+            peerPurpose = verification.purpose
         }
         installTransport()
         installKeyLog()
@@ -319,7 +317,12 @@ final class GnuTLSSession: TLSSession {
                 continue
             case GNUTLS_E_WARNING_ALERT_RECEIVED:
                 continue
-            case GNUTLS_E_PREMATURE_TERMINATION, GNUTLS_E_UNEXPECTED_PACKET_LENGTH where endOfInput:
+            case GNUTLS_E_PREMATURE_TERMINATION:
+                // The input ended without close_notify (only the end of input makes this code).
+                throw .prematureClose(library: .gnutls(code))
+            case GNUTLS_E_UNEXPECTED_PACKET_LENGTH where endOfInput:
+                // The input ended inside a record: the same premature close. Before the end of the
+                // input this code is a malformed record, answered below.
                 throw .prematureClose(library: .gnutls(code))
             case GNUTLS_E_FATAL_ALERT_RECEIVED:
                 let alert = Alerts.received(session)

@@ -28,9 +28,10 @@ enum HandshakeFailure {
         case GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR:
             session.sendAppropriateAlert(for: code)
             return .verificationFailed(Verification.failure(session))
-        case GNUTLS_E_PREMATURE_TERMINATION, GNUTLS_E_PULL_ERROR, GNUTLS_E_UNEXPECTED_PACKET_LENGTH
-            where session.inputEnded:
-            return .closedDuringHandshake(library: library)
+        case GNUTLS_E_PREMATURE_TERMINATION, GNUTLS_E_PULL_ERROR, GNUTLS_E_UNEXPECTED_PACKET_LENGTH:
+            // Each of these is the peer closing mid-handshake only when the input really ended;
+            // otherwise the code is explained below like any other failure.
+            if session.inputEnded { return .closedDuringHandshake(library: library) }
         case GNUTLS_E_HANDSHAKE_TOO_LARGE:
             session.sendAppropriateAlert(for: code)
             return .handshakeFailed(reason: oversizedText(session), library: library,

@@ -49,13 +49,20 @@ package enum KeyPurpose: Sendable, Equatable {
     /// The extended key usages of the DER certificate `der`, in certificate order; nil when it
     /// has no extended key usage extension (it may then serve any purpose) or does not parse.
     package static func purposes(ofDER der: UnsafeRawBufferPointer) -> [KeyPurpose]? {
-        guard let crt = ImportedCertificate(der: der) else { return nil }
+        guard let crt = X509CertificateHandle(der: der) else { return nil }
+        // The handle is read through its raw pointer: its owner lives until the last read.
+        let found = withExtendedLifetime(crt) { Self.purposes(of: crt.raw) }
+        return found.isEmpty ? nil : found
+    }
+
+    /// The extended key usages of `crt`, whose owner outlives the call; empty when it has none.
+    private static func purposes(of crt: gnutls_x509_crt_t) -> [KeyPurpose] {
         var purposes: [KeyPurpose] = []
         var index: UInt32 = 0
         while true {
             var buffer = [CChar](repeating: 0, count: 128)
             var size = buffer.count
-            let code = gnutls_x509_crt_get_key_purpose_oid(crt.handle, index, &buffer, &size, nil)
+            let code = gnutls_x509_crt_get_key_purpose_oid(crt, index, &buffer, &size, nil)
             if code == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE { break }
             // A malformed extension, or an OID longer than any GnuTLS knows: said once, then stop.
             guard code >= 0 else { purposes.append(.other("an unreadable purpose")); break }
@@ -63,6 +70,6 @@ package enum KeyPurpose: Sendable, Equatable {
             purposes.append(KeyPurpose(oid: oid))
             index += 1
         }
-        return purposes.isEmpty ? nil : purposes
+        return purposes
     }
 }

@@ -9,9 +9,9 @@ enum Verification {
         let leaf = chain.first
         var text = "the certificate is not trusted"
         if status != UInt32.max {
-            var datum = gnutls_datum_t()
-            if gnutls_certificate_verification_status_print(status, GNUTLS_CRT_X509, &datum, 0) == 0 {
-                text = takeString(&datum)
+            var datum = GnuTLSDatum()
+            if gnutls_certificate_verification_status_print(status, GNUTLS_CRT_X509, &datum.raw, 0) == 0 {
+                text = datum.string
             }
         }
         guard status != UInt32.max else {

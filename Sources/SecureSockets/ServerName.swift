@@ -46,16 +46,9 @@ public enum ServerName {
     /// `name` as an error message shows it: control characters escaped, and cut after 32
     /// characters when longer than 40.
     package static func shown(_ name: String) -> String {
-        var result = ""
-        for (index, scalar) in name.unicodeScalars.enumerated() {
-            if index == 32 && name.unicodeScalars.count > 40 { return result + "…" }
-            if scalar.value < 0x20 || scalar.value == 0x7f || (0x80..<0xa0).contains(scalar.value) {
-                result += "\\u{" + String(scalar.value, radix: 16) + "}"
-            } else {
-                result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
+        let scalars = name.unicodeScalars
+        guard scalars.count > 40 else { return ControlCharacters.escaped(name) }
+        return ControlCharacters.escaped(scalars.prefix(32).map(String.init).joined()) + "…"
     }
 
     private static func isLDH(_ byte: UInt8) -> Bool {
@@ -73,7 +66,7 @@ public enum ServerName {
         if scalar == " " { return "a space" }
         let hex = String(scalar.value, radix: 16, uppercase: true)
         let code = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
-        if scalar.value < 0x20 || scalar.value == 0x7f || (0x80..<0xa0).contains(scalar.value) {
+        if ControlCharacters.isControl(scalar) {
             return "the control character \(code)"
         }
         return scalar.isASCII ? "'\(Character(scalar))'" : "'\(Character(scalar))' (\(code))"

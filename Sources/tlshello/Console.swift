@@ -33,15 +33,7 @@ enum Console {
     /// `text` with control characters (newlines, escape sequences) shown as `\u{…}`, so what a
     /// peer sent can never forge a log line or drive the terminal.
     static func printable(_ text: String) -> String {
-        var result = ""
-        for scalar in text.unicodeScalars {
-            if scalar.value < 0x20 || scalar.value == 0x7f || (0x80..<0xa0).contains(scalar.value) {
-                result += "\\u{" + String(scalar.value, radix: 16) + "}"
-            } else {
-                result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
+        ControlCharacters.escaped(text)
     }
 
     /// The one-line warning for deprecated versions, if `context` enables any (whether a version

@@ -11,10 +11,13 @@ struct ServerCommand: ParsableCommand {
         commandName: "server",
         abstract: "Serve the greeting exchange over TLS until SIGINT or SIGTERM.",
         discussion: """
-        For each client: handshake, read its message (up to 1024 bytes), print it, reply,
-        close_notify, close (with --echo: send back every byte until the client closes). Clients
-        are served concurrently; one that fails costs one log line. Session tickets let clients
-        resume (tlshello client --resume) until --ticket-lifetime passes.
+        For each client: handshake, read its message (up to 1024 bytes), print it, reply, \
+        close_notify, close (with --echo: send back every byte until the client closes). Clients \
+        are served concurrently; one that fails costs one log line. Session tickets let clients \
+        resume (tlshello client --resume) until --ticket-lifetime passes. A certificate whose key \
+        or signature is under 112-bit security (RSA under 2048 bits, SHA-1) is served with a \
+        warning at start-up.
+
         Once bound, the server prints 'listening on ADDR:PORT' (the real port with --port 0).
 
         Example: tlshello server --port 0 --tls-version tlsv1.2

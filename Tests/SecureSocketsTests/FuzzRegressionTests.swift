@@ -100,13 +100,27 @@ import Testing
     }
 }
 
-/// The large-hello seeds: a ClientHello longer than one record, in several, is answered.
+/// The large-hello seeds: a ClientHello longer than one record, in several, is answered, both as
+/// committed and as the recorder makes it now.
 @Suite struct FuzzLargeHelloSeedTests {
-    @Test(arguments: ["tls1.2-hello-4k-padding-in-1024-byte-records", "tls1.3-hello-4k-padding-in-1024-byte-records",
-                      "tls1.2-hello-17k-padding-in-two-records-in-small-reads", "tls1.3-hello-17k-padding-in-two-records-in-small-reads"])
+    static let seeds = ["tls1.2-hello-4k-padding-in-1024-byte-records", "tls1.3-hello-4k-padding-in-1024-byte-records",
+                        "tls1.2-hello-17k-padding-in-two-records-in-small-reads", "tls1.3-hello-17k-padding-in-two-records-in-small-reads"]
+
+    @Test(arguments: seeds)
     func aHelloInSeveralRecordsIsAnswered(seed: String) throws {
         let file = FuzzRegressionTests.fuzzDirectory + "/Corpus/ServerSession/" + seed
-        let input = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))
+        try expectAnswered([UInt8](try Data(contentsOf: URL(fileURLWithPath: file))))
+    }
+
+    @Test func theRecordersLargeHellosAreAnswered() throws {
+        let recorded = try SeedRecorder.seeds()[.serverSession] ?? []
+        for name in Self.seeds {
+            let seed = try #require(recorded.first { $0.name == name }, "the recorder makes no \(name)")
+            try expectAnswered(seed.bytes)
+        }
+    }
+
+    func expectAnswered(_ input: [UInt8]) throws {
         let plan = FeedPlan(input)
         var scanner = TLSRecordScanner()
         #expect(scanner.append(plan.payload).count >= 2, "the seed's hello is in one record")

@@ -139,7 +139,9 @@ import Testing
         let listener = try listener()
         nonisolated(unsafe) let shared = listener
         let released = NSCondition()
-        nonisolated(unsafe) var done = false
+        /// Set once the client gave up; read and written under `released`.
+        final class Flag: @unchecked Sendable { var done = false }
+        let flag = Flag()
         // The server completes the handshake, then reads nothing until the client gave up.
         let server = Background { () throws -> Bool in
             let socket = try shared.accept()
@@ -147,7 +149,7 @@ import Testing
             try socket.handshake()
             let deadline = Date().addingTimeInterval(20)
             released.lock()
-            while !done && released.wait(until: deadline) {}
+            while !flag.done && released.wait(until: deadline) {}
             released.unlock()
             return true
         }
@@ -167,7 +169,7 @@ import Testing
         #expect(written < 256 << 20)
         client.close()
         released.lock()
-        done = true
+        flag.done = true
         released.broadcast()
         released.unlock()
         #expect(try server.value() == true)

@@ -1,6 +1,7 @@
 import GnuTLSBackend
 import SecureSockets
 import Testing
+import TestSupport
 
 /// A ClientHello larger than one record, whose supported_versions extension comes after the first
 /// record, is not a version mismatch: the server must answer with GnuTLS's own alert for what is
@@ -11,26 +12,15 @@ import Testing
     /// first, cut into handshake records of at most 16 KiB.
     static func records(group: UInt16, filler: Int) -> [UInt8] {
         func u16(_ value: Int) -> [UInt8] { [UInt8(value >> 8 & 0xff), UInt8(value & 0xff)] }
-        func ext(_ type: Int, _ body: [UInt8]) -> [UInt8] { u16(type) + u16(body.count) + body }
         let groupBytes = u16(Int(group))
-        var extensions: [UInt8] = []
-        extensions += ext(0x1234, [UInt8](repeating: 0, count: filler))                     // an unknown extension
-        extensions += ext(0x002b, [4, 0x03, 0x04, 0x03, 0x03])                              // supported_versions 1.3, 1.2
-        extensions += ext(0x000a, u16(2) + groupBytes)                                      // supported_groups
-        extensions += ext(0x0033, u16(4 + 32) + groupBytes + u16(32) + [UInt8](repeating: 0xab, count: 32)) // key_share
-        extensions += ext(0x000d, u16(2) + [0x08, 0x04])                                    // rsa_pss_rsae_sha256
-        var body: [UInt8] = [0x03, 0x03] + [UInt8](repeating: 0x42, count: 32) + [0]
-        body += u16(2) + [0x13, 0x01] + [1, 0]                                               // TLS_AES_128_GCM_SHA256, null compression
-        body += u16(extensions.count) + extensions
-        let message: [UInt8] = [0x01, UInt8(body.count >> 16), UInt8(body.count >> 8 & 0xff), UInt8(body.count & 0xff)] + body
-        var out: [UInt8] = []
-        var offset = 0
-        while offset < message.count {
-            let chunk = message[offset..<min(message.count, offset + 16_384)]
-            out += [0x16, 0x03, 0x01] + u16(chunk.count) + chunk
-            offset += chunk.count
-        }
-        return out
+        let hello = ClientHelloMessage(cipherSuites: [0x13, 0x01], extensions: [           // TLS_AES_128_GCM_SHA256
+            (0x1234, [UInt8](repeating: 0, count: filler)),                                  // an unknown extension
+            (0x002b, [4, 0x03, 0x04, 0x03, 0x03]),                                           // supported_versions 1.3, 1.2
+            (0x000a, u16(2) + groupBytes),                                                   // supported_groups
+            (0x0033, u16(4 + 32) + groupBytes + u16(32) + [UInt8](repeating: 0xab, count: 32)), // key_share
+            (0x000d, u16(2) + [0x08, 0x04]),                                                 // rsa_pss_rsae_sha256
+        ])
+        return TLSRecords.frame(hello.message, recordSize: 16_384)
     }
 
     @Test(arguments: [0, 20_000])

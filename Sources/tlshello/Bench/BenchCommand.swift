@@ -67,7 +67,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Verify the server against this CA file (default: no verification).", valueName: "pem"))
     var cafile: String?
 
-    @Option(name: .customLong("server-name"), help: ArgumentHelp("Name to send as SNI and, with --cafile, to verify.", valueName: "name"))
+    @Option(name: .customLong("server-name"), help: ArgumentHelp("Host name (at most 255 bytes) or IP address to send as SNI and, with --cafile, to verify.", valueName: "name"))
     var serverName: String?
 
     @Option(help: ArgumentHelp("Seconds allowed for each connect, handshake, write and read.", valueName: "seconds"))
