@@ -67,15 +67,9 @@ public final class TLSSessionHandler: ChannelDuplexHandler {
         advance(context: context)
     }
 
-    /// Feeds ciphertext to the session and advances the handshake or decrypts records. After a
-    /// failure, what the peer still sends is read and dropped (see ``failureLingerLimit``).
+    /// Feeds ciphertext to the session and advances the handshake or decrypts records.
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
-        if state == .closed {
-            discardedAfterFailure += buffer.readableBytes
-            if discardedAfterFailure > Self.failureLingerLimit { closeNow(context: context) }
-            return
-        }
         buffer.withUnsafeReadableBytes { session.receiveFromNetwork($0) }
         advance(context: context)
     }
@@ -91,9 +85,6 @@ public final class TLSSessionHandler: ChannelDuplexHandler {
         if let event = event as? ChannelEvent, event == .inputClosed {
             session.receiveEndOfInput()
             switch state {
-            case .closed:
-                // The peer read the alert of a failure and closed: the connection can go.
-                closeNow(context: context)
             case .closing:
                 finishClose(context: context)
             case .handshaking, .active:
@@ -102,6 +93,8 @@ public final class TLSSessionHandler: ChannelDuplexHandler {
                     // TCP ended without close_notify and without an error (nothing was pending).
                     context.fireUserInboundEventTriggered(event)
                 }
+            case .closed:
+                break
             }
             return
         }
@@ -173,32 +166,6 @@ public final class TLSSessionHandler: ChannelDuplexHandler {
         let wasClosing = state == .closing
         state = .closed
         if !wasClosing { context.fireErrorCaught(error) }
-        guard !wasClosing, context.channel.isActive else {
-            closeNow(context: context)
-            return
-        }
-        // Closing a socket with unread input makes the kernel send a reset, which can destroy the
-        // alert before the peer reads it (a peer still sending a large hello or a burst of records
-        // gets "connection reset" instead of the reason). So: shut the write side after the alert,
-        // read and drop what still comes for a bounded time and amount, then close.
-        context.close(mode: .output, promise: nil)
-        drainTimer?.cancel()
-        drainTimer = context.eventLoop.assumeIsolated().scheduleTask(in: min(drainTimeout, Self.failureLingerTime)) {
-            self.closeNow(context: context)
-        }
-    }
-
-    /// The longest a failed connection is kept open to read and drop the peer's remaining input.
-    static let failureLingerTime = TimeAmount.seconds(1)
-    /// The most bytes read and dropped after a failure before the connection is closed at once.
-    static let failureLingerLimit = 256 * 1024
-    private var discardedAfterFailure = 0
-
-    /// Closes the channel for good (after a failure, or when a failed peer's input ended).
-    private func closeNow(context: ChannelHandlerContext) {
-        drainTimer?.cancel()
-        drainTimer = nil
-        guard context.channel.isActive else { return }
         context.close(mode: .all, promise: nil)
     }
 
