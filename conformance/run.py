@@ -8,6 +8,7 @@ Each script runs as the module tlsfuzzer._apps.test_<name>, so the sources stay 
 
 Files next to this one:
   scripts.txt             the curated list: script | profiles | arguments | topic
+                          (arguments split as a shell would, so a quoted case name is one argument)
   not-applicable.txt      scripts of the topics left out, each with the reason
   expected-failures.txt   script | profile | case | error text | reason: the only failures allowed
                           (error text "(not run)": the case is left out with -e, for the reason)
@@ -39,6 +40,7 @@ import concurrent.futures
 import datetime
 import os
 import re
+import shlex
 import signal
 import subprocess
 import sys
@@ -126,7 +128,7 @@ def read_lists(tlsfuzzer):
                            % (number, ", ".join(unknown) or "(none)", ", ".join(PROFILES)))
         if not os.path.isfile(os.path.join(tlsfuzzer, "tlsfuzzer", "_apps", script.replace("-", "_") + ".py")):
             raise RunError("conformance/scripts.txt:%d: %s is not a tlsfuzzer script in %s" % (number, script, tlsfuzzer))
-        entries.append(Entry(script, names, arguments.split(), topic))
+        entries.append(Entry(script, names, shlex.split(arguments), topic))
     expected = []
     for number, (script, profile, case, error, reason) in table_rows(os.path.join(HERE, "expected-failures.txt"), 5):
         if profile != "*" and profile not in PROFILES:
@@ -289,14 +291,17 @@ def run_tlsfuzzer(argv, log_path, options):
 
 def run_script(entry, profile, port, expected, retry, options):
     outcome = Outcome(entry, profile)
-    base = [options.python, "-m", module_name(entry.script), "-h", "127.0.0.1", "-p", str(port)] + entry.arguments
-    argv = list(base)
+    head = [options.python, "-m", module_name(entry.script), "-h", "127.0.0.1", "-p", str(port)]
+    base = head + entry.arguments
+    flags = []
     for failure in expected:
         if failure.applies(entry.script, profile):
             if failure.error == EXCLUDED:
-                argv += ["-e", failure.case]
+                flags += ["-e", failure.case]
             else:
-                argv += ["-x", failure.case] + (["-X", failure.error] if failure.error else [])
+                flags += ["-x", failure.case] + (["-X", failure.error] if failure.error else [])
+    # Options before the row's arguments: a script stops reading options at the first case name.
+    argv = head + flags + entry.arguments
     outcome.log_path = os.path.join(options.log_dir, "%s-%s.log" % (entry.script, profile))
     start = time.monotonic()
     text, outcome.problem = run_tlsfuzzer(argv, outcome.log_path, options)

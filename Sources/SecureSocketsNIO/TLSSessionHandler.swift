@@ -11,7 +11,9 @@ import SecureSockets
 /// - errors as ``TLSError`` through `errorCaught`, after the alert that explains them was sent.
 ///
 /// Closing is graceful: close_notify, shut the write side, wait up to ``drainTimeout`` for the
-/// peer to close, then close, so an alert or reply in flight is not destroyed by a reset.
+/// peer to close, then close, so an alert or reply in flight is not destroyed by a reset. A failed
+/// session closes the same way after its alert, discarding what the peer still sends meanwhile:
+/// closing a socket with unread input resets the connection, and the peer would lose the alert.
 /// `channelReadComplete` is held back while part of a record is buffered, so a handler above sees
 /// a burst end only when every complete record of it was delivered.
 public final class TLSSessionHandler: ChannelDuplexHandler {
@@ -34,7 +36,8 @@ public final class TLSSessionHandler: ChannelDuplexHandler {
     private var closePromise: EventLoopPromise<Void>?
 
     private enum State {
-        case handshaking, active, closing, closed
+        /// `draining`: failed, alert sent, write side shut; input is read and discarded.
+        case handshaking, active, closing, draining, closed
     }
 
     /// Wraps `session`; the handshake must finish within `handshakeTimeout`.
@@ -69,6 +72,7 @@ public final class TLSSessionHandler: ChannelDuplexHandler {
 
     /// Feeds ciphertext to the session and advances the handshake or decrypts records.
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard state != .draining else { return }
         let buffer = unwrapInboundIn(data)
         buffer.withUnsafeReadableBytes { session.receiveFromNetwork($0) }
         advance(context: context)
@@ -76,6 +80,7 @@ public final class TLSSessionHandler: ChannelDuplexHandler {
 
     /// Sends what the session queued; passes the burst's end on when no record is half received.
     public func channelReadComplete(context: ChannelHandlerContext) {
+        guard state != .draining else { return }
         flushOutput(context: context)
         if session.bufferedNetworkInput == 0 && state == .active { context.fireChannelReadComplete() }
     }
@@ -85,10 +90,12 @@ public final class TLSSessionHandler: ChannelDuplexHandler {
         if let event = event as? ChannelEvent, event == .inputClosed {
             session.receiveEndOfInput()
             switch state {
-            case .closing:
+            case .closing, .draining:
                 finishClose(context: context)
             case .handshaking, .active:
                 advance(context: context)
+                // Failed on the input's end: nothing more can come, so there is nothing to drain.
+                if state == .draining { finishClose(context: context) }
                 if state == .active {
                     // TCP ended without close_notify and without an error (nothing was pending).
                     context.fireUserInboundEventTriggered(event)
@@ -117,7 +124,7 @@ public final class TLSSessionHandler: ChannelDuplexHandler {
     /// Passes a transport error on and closes the connection.
     public func errorCaught(context: ChannelHandlerContext, error: Error) {
         // While closing gracefully, a reset means the peer is gone: the exchange is over, not failed.
-        if state == .closing {
+        if state == .closing || state == .draining {
             finishClose(context: context)
             return
         }
@@ -160,13 +167,22 @@ public final class TLSSessionHandler: ChannelDuplexHandler {
     }
 
     private func fail(context: ChannelHandlerContext, error: TLSError) {
-        guard state != .closed else { return }
+        guard state != .closed, state != .draining else { return }
         handshakeTimer?.cancel()
         flushOutput(context: context)
-        let wasClosing = state == .closing
-        state = .closed
-        if !wasClosing { context.fireErrorCaught(error) }
-        context.close(mode: .all, promise: nil)
+        if state == .closing {
+            finishClose(context: context)
+            return
+        }
+        // The alert goes out, then the write side shuts; the peer's remaining input is drained
+        // (up to drainTimeout) so that closing does not reset the connection before it reads the alert.
+        state = .draining
+        context.fireErrorCaught(error)
+        guard state == .draining else { return }
+        context.close(mode: .output, promise: nil)
+        drainTimer = context.eventLoop.assumeIsolated().scheduleTask(in: drainTimeout) {
+            self.finishClose(context: context)
+        }
     }
 
     private func flushOutput(context: ChannelHandlerContext) {
@@ -195,6 +211,13 @@ public final class TLSSessionHandler: ChannelDuplexHandler {
 
     /// Closes gracefully: close_notify, half-close, a bounded drain, then close.
     public func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+        if mode == .all, state == .draining {
+            // Already closing after a failure: the drain ends it; the promise completes then.
+            if let promise {
+                if let closePromise { closePromise.futureResult.cascade(to: promise) } else { closePromise = promise }
+            }
+            return
+        }
         guard mode == .all, state == .active else {
             if state != .closed || mode != .all { context.close(mode: mode, promise: promise) } else { promise?.succeed(()) }
             return
@@ -211,7 +234,7 @@ public final class TLSSessionHandler: ChannelDuplexHandler {
 
     private func finishClose(context: ChannelHandlerContext) {
         drainTimer?.cancel()
-        guard state == .closing else { return }
+        guard state == .closing || state == .draining else { return }
         state = .closed
         let promise = closePromise
         closePromise = nil
