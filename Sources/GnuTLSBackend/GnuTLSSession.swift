@@ -240,6 +240,7 @@ final class GnuTLSSession: TLSSession {
                 if bufferedNetworkInput > 0 && bufferedNetworkInput < before { continue }
                 if endOfInput && bufferedNetworkInput == 0 { throw .closedDuringHandshake(library: .gnutls(code)) }
                 try refuseOversizedClientHello()
+                try refuseTruncatedSSLv2Hello()
                 return .needsInput
             case GNUTLS_E_WARNING_ALERT_RECEIVED, GNUTLS_E_GOT_APPLICATION_DATA:
                 continue
@@ -258,6 +259,24 @@ final class GnuTLSSession: TLSSession {
         if hello.declaredLength + 4 > Self.maximumHandshakeMessage {
             throw HandshakeFailure.explain(GNUTLS_E_HANDSHAKE_TOO_LARGE, in: self)
         }
+    }
+
+    /// The shortest SSL 2.0 record that can hold a ClientHello: the message type, the version and
+    /// three length fields (RFC 6101, appendix E.2).
+    static let minimumSSLv2ClientHello = 9
+
+    /// On a server waiting for more input: refuses at once a first record in SSL 2.0 format too
+    /// short to be a ClientHello (GnuTLS would wait for input that cannot complete it, until the
+    /// handshake timeout). Such a record has the top bit of its first byte set, which no TLS
+    /// content type has.
+    private func refuseTruncatedSSLv2Hello() throws(TLSError) {
+        guard role == .server, clientHelloBytes.count >= 2, clientHelloBytes[0] & 0x80 != 0 else { return }
+        let length = Int(clientHelloBytes[0] & 0x7f) << 8 | Int(clientHelloBytes[1])
+        guard length < Self.minimumSSLv2ClientHello else { return }
+        sendAlert(GNUTLS_A_DECODE_ERROR)
+        throw .handshakeFailed(
+            reason: "the client sent an SSL 2.0 record of \(length) bytes, too short for a ClientHello (at least \(Self.minimumSSLv2ClientHello))",
+            library: nil, alert: Alerts.describe(GNUTLS_A_DECODE_ERROR, fatal: true))
     }
 
     /// Sends a fatal alert (for failures the session decides, e.g. a version mismatch).
