@@ -57,15 +57,13 @@ let package = Package(
 )
 
 // Fuzzing (Fuzz/README.md): the targets' code lives in FuzzHarness, which the test suite also
-// calls to replay the seeds and regression inputs; each Fuzz<Name> executable is libFuzzer's
-// entry point (built by `make fuzz` with -sanitize=fuzzer -DFUZZING) or, in a normal build, a
-// replayer of input files.
-let fuzzTargets = ["ServerSession", "ClientSession", "RecordFraming", "ClientHello", "HandshakeTrace", "Greeting"]
+// calls to replay the seeds and regression inputs; the Fuzz executable is libFuzzer's entry point
+// for the target FUZZ_TARGET names (built by `make fuzz` with -sanitize=fuzzer -DFUZZING) or, in a
+// normal build, a replayer of input files.
 package.targets += [
     .target(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"),
     // TestSupport: the ClientHello and record builders the tests use make the large-hello seeds.
     .target(name: "FuzzHarness", dependencies: ["SecureSockets", "GnuTLSBackend", "CLibFuzzer", "TestSupport"], path: "Fuzz/Harness"),
     .executableTarget(name: "FuzzCorpusGenerator", dependencies: ["FuzzHarness"], path: "Fuzz/CorpusGenerator"),
-] + fuzzTargets.map { name in
-    .executableTarget(name: "Fuzz\(name)", dependencies: ["FuzzHarness"], path: "Fuzz/\(name)")
-}
+    .executableTarget(name: "Fuzz", dependencies: ["FuzzHarness"], path: "Fuzz/Main"),
+]

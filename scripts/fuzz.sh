@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# make fuzz: builds every fuzz target with libFuzzer and AddressSanitizer (in .build-fuzz, apart
-# from the normal build) and runs each for FUZZ_SECONDS, starting from its committed seeds in
-# Fuzz/Corpus/<Target>. New inputs go to .build-fuzz/runs/<Target>/corpus, crashes, leaks and
+# make fuzz: builds the Fuzz executable with libFuzzer and AddressSanitizer (in .build-fuzz, apart
+# from the normal build) and runs each target through it (FUZZ_TARGET) for FUZZ_SECONDS, starting
+# from its committed seeds in Fuzz/Corpus/<Target>. New inputs go to .build-fuzz/runs/<Target>/corpus, crashes, leaks and
 # timeouts to .build-fuzz/runs/<Target>/artifacts: the tree stays clean. One line per target,
 # then "N passed, M failed"; exit status 1 if any target failed.
 #   FUZZ_SECONDS  seconds per target (default 60)
@@ -26,13 +26,13 @@ for target in $TARGETS; do
     echo "fuzz: no target $target (the targets have seeds in Fuzz/Corpus/)" >&2
     exit 2
   fi
-  # The linker's "Cannot export local symbol" warnings about ASan's own symbols are noise.
-  if ! "$SWIFT" build "${BUILD_FLAGS[@]}" --product "Fuzz$target" >"$SCRATCH/build-$target.log" 2>&1; then
-    grep -v "Cannot export local symbol" "$SCRATCH/build-$target.log" | tail -30 >&2
-    echo "fuzz: building Fuzz$target failed (log: $SCRATCH/build-$target.log)" >&2
-    exit 1
-  fi
 done
+# The linker's "Cannot export local symbol" warnings about ASan's own symbols are noise.
+if ! "$SWIFT" build "${BUILD_FLAGS[@]}" --product Fuzz >"$SCRATCH/build.log" 2>&1; then
+  grep -v "Cannot export local symbol" "$SCRATCH/build.log" | tail -30 >&2
+  echo "fuzz: building Fuzz failed (log: $SCRATCH/build.log)" >&2
+  exit 1
+fi
 BIN=$("$SWIFT" build "${BUILD_FLAGS[@]}" --show-bin-path)
 
 passed=0
@@ -44,10 +44,11 @@ for target in $TARGETS; do
   start=$(date +%s)
   # The Swift runtime's backtracer would inspect a trapped process and trip ASan itself: off,
   # so that a failed precondition is reported as libFuzzer's "deadly signal" with its input.
+  FUZZ_TARGET=$target \
   SWIFT_BACKTRACE=enable=no \
   LSAN_OPTIONS=suppressions=$PWD/scripts/lsan-suppressions.txt \
   ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} \
-    "$BIN/Fuzz$target" -max_total_time="$SECONDS_PER_TARGET" -timeout=10 -rss_limit_mb=2048 \
+    "$BIN/Fuzz" -max_total_time="$SECONDS_PER_TARGET" -timeout=10 -rss_limit_mb=2048 \
       -print_final_stats=1 -artifact_prefix="$run/artifacts/" ${FUZZ_FLAGS:-} \
       "$run/corpus" "Fuzz/Corpus/$target" >"$log" 2>&1
   status=$?
@@ -57,12 +58,12 @@ for target in $TARGETS; do
   corpus=$(ls "$run/corpus" | wc -l)
   if [ "$status" -eq 0 ]; then
     passed=$((passed + 1))
-    echo "Fuzz$target: passed, ${executions:-?} executions, ${coverage:-no coverage line}, $corpus new inputs kept, ${elapsed} s"
+    echo "$target: passed, ${executions:-?} executions, ${coverage:-no coverage line}, $corpus new inputs kept, ${elapsed} s"
   else
     failed=$((failed + 1))
     artifact=$(grep -o "Test unit written to [^ ]*" "$log" | tail -1 | sed 's/Test unit written to //')
     reason=$(grep -m1 -oE "(Fatal error|Precondition failed|ERROR: (libFuzzer|AddressSanitizer|LeakSanitizer)): [^(]*" "$log" | sed 's/ *$//')
-    echo "Fuzz$target: FAILED (exit status $status: ${reason:-see the log}), input ${artifact:-none written}, log $log, ${elapsed} s"
+    echo "$target: FAILED (exit status $status: ${reason:-see the log}), input ${artifact:-none written}, log $log, ${elapsed} s"
   fi
 done
 echo "$passed passed, $failed failed"

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Replays inputs through a fuzz target without libFuzzer: what a fuzz executable does in a
-/// normal build (`swift run FuzzServerSession crash-…`), and what the regression test does.
+/// normal build (`swift run Fuzz ServerSession crash-…`), and what the regression test does.
 package enum CorpusReplay {
     /// The regular files at `path` (a file, or the files directly inside a directory), sorted.
     package static func inputFiles(at path: String) throws -> [String] {
@@ -29,26 +29,27 @@ package enum CorpusReplay {
         return count
     }
 
-    /// A fuzz executable's `main` in a normal build: replays the files and directories named by
-    /// the arguments, prints one line and exits (status 2 for bad usage or an unreadable file).
-    package static func main(_ target: FuzzTarget) -> Never {
-        exit(status(target, arguments: CommandLine.arguments))
+    /// The `Fuzz` executable's `main` in a normal build: replays the files and directories named
+    /// after the target's name, prints one line and exits (status 2 for bad usage or an
+    /// unreadable file).
+    package static func main() -> Never {
+        exit(status(arguments: CommandLine.arguments))
     }
 
-    /// Replays the files and directories in `arguments` (after the program name) and prints one
-    /// line; returns the exit status.
-    package static func status(_ target: FuzzTarget, arguments: [String]) -> Int32 {
-        let paths = Array(arguments.dropFirst()).filter { !$0.hasPrefix("-") }
-        guard !paths.isEmpty else {
-            print("usage: Fuzz\(target.rawValue) FILE_OR_DIRECTORY...   (replays inputs; build with -sanitize=fuzzer -DFUZZING to fuzz)")
+    /// Replays, through the target named by the first argument after the program name, the files
+    /// and directories that follow, and prints one line; returns the exit status.
+    package static func status(arguments: [String]) -> Int32 {
+        let words = Array(arguments.dropFirst()).filter { !$0.hasPrefix("-") }
+        guard let name = words.first, let target = FuzzTarget(rawValue: name), words.count > 1 else {
+            print("usage: Fuzz TARGET FILE_OR_DIRECTORY...   (replays inputs; TARGET is one of \(FuzzTargetSelection.names); build with -sanitize=fuzzer -DFUZZING and set FUZZ_TARGET to fuzz)")
             return 2
         }
         do {
-            let count = try replay(target, paths: paths)
-            print("Fuzz\(target.rawValue): replayed \(count) inputs, no crash")
+            let count = try replay(target, paths: Array(words.dropFirst()))
+            print("Fuzz \(target.rawValue): replayed \(count) inputs, no crash")
             return 0
         } catch {
-            print("Fuzz\(target.rawValue): \(error.localizedDescription)")
+            print("Fuzz \(target.rawValue): \(error.localizedDescription)")
             return 2
         }
     }

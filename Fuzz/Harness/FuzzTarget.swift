@@ -1,5 +1,5 @@
-/// The fuzz targets, by the name their executable (`Fuzz<name>`), seed corpus
-/// (`Fuzz/Corpus/<name>`) and regression inputs (`Fuzz/Regressions/<name>`) use.
+/// The fuzz targets, by the name `FUZZ_TARGET` (or the replayer's first argument), the seed corpus
+/// (`Fuzz/Corpus/<name>`) and the regression inputs (`Fuzz/Regressions/<name>`) use.
 package enum FuzzTarget: String, CaseIterable, Sendable {
     /// ``ServerSessionFuzzer``.
     case serverSession = "ServerSession"

@@ -2,7 +2,7 @@
 import CLibFuzzer
 import Foundation
 
-/// The fuzz executables' `main` in a fuzzing build (`-DFUZZING`, `-sanitize=fuzzer`): hands the
+/// The `Fuzz` executable's `main` in a fuzzing build (`-DFUZZING`, `-sanitize=fuzzer`): hands the
 /// command line to libFuzzer. SwiftPM gives every executable its own `main`, so libFuzzer's is
 /// not used; its driver is called instead.
 package enum LibFuzzerDriver {
