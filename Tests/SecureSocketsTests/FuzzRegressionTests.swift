@@ -65,6 +65,15 @@ import Testing
         #expect(names.contains("→ application") && names.contains("← application"))
     }
 
+    @Test func replayerNamesItsTargetOrSaysHowToUseIt() {
+        let corpus = Self.fuzzDirectory + "/Corpus/ClientHello"
+        #expect(CorpusReplay.status(arguments: ["Fuzz"]) == 2, "no target")
+        #expect(CorpusReplay.status(arguments: ["Fuzz", "ClientHello"]) == 2, "no input")
+        #expect(CorpusReplay.status(arguments: ["Fuzz", "NoSuchTarget", corpus]) == 2, "unknown target")
+        #expect(CorpusReplay.status(arguments: ["Fuzz", "ClientHello", Self.fuzzDirectory + "/no-such-folder"]) == 2, "unreadable input")
+        #expect(CorpusReplay.status(arguments: ["Fuzz", "ClientHello", corpus]) == 0)
+    }
+
     @Test func feedPlanCutsThePayloadAsEncoded() {
         let payload = [UInt8](0..<200)
         let plan = FeedPlan(flags: 0x18, lengths: [1, 0], payload: payload)
