@@ -27,7 +27,11 @@ let package = Package(
         // A SwiftNIO channel handler driving any backend's sans-I/O session.
         .target(
             name: "SecureSocketsNIO",
-            dependencies: ["SecureSockets", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: [
+                "SecureSockets",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+            ]
         ),
         // The command-line front end.
         .executableTarget(

@@ -32,13 +32,15 @@ public struct SessionInfo: Sendable, Equatable, Codable {
     /// 1024-bit RSA key at a pinned version, which the secure default would refuse. Empty when
     /// nothing is weak.
     public var warnings: [String]
+    /// The application protocol agreed on through ALPN (e.g. `h2`), or nil when none was.
+    public var applicationProtocol: String?
 
     /// Creates a snapshot.
     public init(
         version: TLSVersion?, protocolName: String, cipherSuite: String, keyExchange: String,
         group: String?, signatureAlgorithm: String?, cipher: String, mac: String, summary: String,
         serverName: String?, peerCertificates: [CertificateInfo], verification: String, resumed: Bool,
-        warnings: [String] = []
+        warnings: [String] = [], applicationProtocol: String? = nil
     ) {
         self.version = version
         self.protocolName = protocolName
@@ -54,5 +56,6 @@ public struct SessionInfo: Sendable, Equatable, Codable {
         self.verification = verification
         self.resumed = resumed
         self.warnings = warnings
+        self.applicationProtocol = applicationProtocol
     }
 }

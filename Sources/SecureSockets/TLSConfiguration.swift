@@ -106,6 +106,10 @@ public struct TLSConfiguration: Sendable, Equatable {
     /// ticket key rotates (a ticket from the previous period still resumes, an older one gets a
     /// full handshake). Default 3600.
     public var ticketLifetime: Double = 3600
+    /// The application protocols (ALPN, RFC 7301) this side offers (client) or accepts (server),
+    /// most preferred first, e.g. `["h2", "http/1.1"]`. Empty: no ALPN. The protocol agreed on is
+    /// ``SessionInfo/applicationProtocol``.
+    public var applicationProtocols: [String] = []
 
     /// Creates a configuration for `role` with every other field at its default.
     public init(role: Role) {

@@ -5,7 +5,7 @@ import NIOCore
 import SecureSockets
 import SecureSocketsNIO
 
-/// The server side of one connection with `--echo`, above ``TLSSessionHandler``: send back every
+/// The server side of one connection with `--echo`, above ``TLSHandler``: send back every
 /// byte the client sends until it closes (close_notify or end of stream), then close. A client
 /// silent for longer than the message timeout is closed with a log line.
 final class EchoHandler: ChannelInboundHandler {

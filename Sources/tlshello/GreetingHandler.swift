@@ -5,7 +5,7 @@ import NIOCore
 import SecureSockets
 import SecureSocketsNIO
 
-/// The demo's server side of one connection, above ``TLSSessionHandler``: read the greeting
+/// The demo's server side of one connection, above ``TLSHandler``: read the greeting
 /// (whole, up to the limit), print it, answer, close. Every failure costs one log line.
 final class GreetingHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer

@@ -9,7 +9,7 @@ import SecureSockets
 import SecureSocketsNIO
 
 /// The demo's server on a SwiftNIO event loop per core: each connection is a
-/// ``TLSSessionHandler`` (the sans-I/O session) under a ``GreetingHandler``. No thread blocks on
+/// ``TLSHandler`` (the sans-I/O session) under a ``GreetingHandler``. No thread blocks on
 /// a client, so one slow or hostile client never delays the others.
 ///
 /// Signals: the first SIGINT or SIGTERM stops accepting and lets the exchanges in flight finish
@@ -105,7 +105,7 @@ final class GreetingServer {
                     session.traceHandler = greeting.traceHandler
                     application = greeting
                 }
-                try channel.pipeline.syncOperations.addHandler(TLSSessionHandler(session: session, handshakeTimeout: timeout))
+                try channel.pipeline.syncOperations.addHandler(TLSHandler(session: session, handshakeTimeout: timeout))
                 try channel.pipeline.syncOperations.addHandler(application)
             }
         }

@@ -1,4 +1,5 @@
 import NIOCore
+import NIOTLS
 import SecureSockets
 
 /// A SwiftNIO handler that runs a ``TLSSession`` (any backend) on a channel, the way
@@ -16,7 +17,7 @@ import SecureSockets
 /// closing a socket with unread input resets the connection, and the peer would lose the alert.
 /// `channelReadComplete` is held back while part of a record is buffered, so a handler above sees
 /// a burst end only when every complete record of it was delivered.
-public final class TLSSessionHandler: ChannelDuplexHandler {
+public class TLSHandler: ChannelDuplexHandler {
     /// Ciphertext from the socket.
     public typealias InboundIn = ByteBuffer
     /// Plaintext to the next handler.
@@ -41,7 +42,7 @@ public final class TLSSessionHandler: ChannelDuplexHandler {
     }
 
     /// Wraps `session`; the handshake must finish within `handshakeTimeout`.
-    public init(session: any TLSSession, handshakeTimeout: TimeAmount, drainTimeout: TimeAmount = .seconds(2)) {
+    package init(session: any TLSSession, handshakeTimeout: TimeAmount, drainTimeout: TimeAmount = .seconds(2)) {
         self.session = session
         self.handshakeTimeout = handshakeTimeout
         self.drainTimeout = drainTimeout
@@ -144,7 +145,9 @@ public final class TLSSessionHandler: ChannelDuplexHandler {
                 handshakeTimer?.cancel()
                 state = .active
                 flushOutput(context: context)
-                if let info = session.info { context.fireUserInboundEventTriggered(TLSHandshakeCompleted(info: info)) }
+                let info = session.info
+                if let info { context.fireUserInboundEventTriggered(TLSHandshakeCompleted(info: info)) }
+                context.fireUserInboundEventTriggered(TLSUserEvent.handshakeCompleted(negotiatedProtocol: info?.applicationProtocol))
             }
             while state == .active || state == .closing {
                 switch try session.read(maximum: 16 * 1024) {
@@ -242,7 +245,7 @@ public final class TLSSessionHandler: ChannelDuplexHandler {
     }
 }
 
-/// The user event ``TLSSessionHandler`` sends up the pipeline when the handshake completed.
+/// The user event ``TLSHandler`` sends up the pipeline when the handshake completed.
 public struct TLSHandshakeCompleted: Sendable {
     /// What was negotiated.
     public let info: SessionInfo

@@ -1,0 +1,15 @@
+import NIOCore
+import SecureSockets
+
+/// The server side of TLS on a channel: put it first in a child channel's pipeline, where
+/// swift-nio-ssl's `NIOSSLServerHandler` would go.
+public final class TLSServerHandler: TLSHandler {
+    /// Makes a handler for one accepted connection from a server `context`; the handshake must
+    /// finish within the configuration's ``TLSConfiguration/handshakeTimeout``.
+    ///
+    /// - Throws: ``TLSError/setupFailed(operation:library:)`` when the library cannot make the session.
+    public init(context: any TLSContext) throws(TLSError) {
+        let session = try context.makeSession(peerName: nil)
+        super.init(session: session, handshakeTimeout: .nanoseconds(Int64(context.configuration.handshakeTimeout * 1e9)))
+    }
+}
