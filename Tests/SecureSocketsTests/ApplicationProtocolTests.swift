@@ -156,6 +156,33 @@ import Testing
         #expect(second.server.applicationProtocol == "h2")
     }
 
+    @Test(arguments: versions)
+    func theTraceShowsTheOfferAndTheChoice(version: TLSVersion) throws {
+        let pair = try pair(client: ["h2", "http/1.1"], server: ["http/1.1", "h2"], version: version)
+        var client: [TLSTraceEvent] = []
+        var server: [TLSTraceEvent] = []
+        pair.client.traceHandler = { client.append($0) }
+        pair.server.traceHandler = { server.append($0) }
+        try pair.handshake()
+        for events in [client, server] {
+            let hello = try #require(events.first { $0.message == "ClientHello" })
+            #expect(hello.details.hasSuffix(", SNI localhost, ALPN h2 http/1.1"), "\(hello.details)")
+            let choice = version == .tlsv1_3 ? "EncryptedExtensions" : "ServerHello"
+            let answer = try #require(events.first { $0.message == choice })
+            #expect(answer.details.hasSuffix("ALPN http/1.1"), "\(answer.details)")
+        }
+    }
+
+    @Test(arguments: versions)
+    func theTraceShowsNoChoiceWhenNoneWasMade(version: TLSVersion) throws {
+        let pair = try pair(client: ["h2"], server: ["http/1.1"], version: version)
+        var client: [TLSTraceEvent] = []
+        pair.client.traceHandler = { client.append($0) }
+        try pair.handshake()
+        #expect(client.first?.details.hasSuffix("ALPN h2") == true)
+        #expect(!client.dropFirst().contains { $0.details.contains("ALPN") })
+    }
+
     @Test func namesAreCheckedWhenTheContextIsMade() throws {
         func refusal(_ names: [String]) -> String? {
             var configuration = TLSConfiguration.makeClientConfiguration()
