@@ -15,7 +15,7 @@ enum HandshakeFailure {
             if alert.code == UInt8(GNUTLS_A_NO_APPLICATION_PROTOCOL.rawValue) && session.role == .client {
                 let offered = ApplicationProtocolList.text(context.configuration.applicationProtocols)
                 return .noCommonApplicationProtocol(
-                    detail: "this side offered \(offered); the server accepts none of them and refused the handshake (\(alert))",
+                    detail: "this side offered \(offered); the server accepts none of them and refused the handshake with the \(TLSWire.alertName(alert.code)) alert",
                     library: library, alert: alert)
             }
             if alert.code == UInt8(GNUTLS_A_PROTOCOL_VERSION.rawValue) {

@@ -86,8 +86,8 @@ import Testing
         guard case let .noCommonApplicationProtocol(_, _, received) = client else { Issue.record("\(client)"); return }
         #expect(received?.code == 120)
         #expect(received?.name == "GNUTLS_A_NO_APPLICATION_PROTOCOL")
-        #expect(client.description.hasPrefix("no common application protocol (ALPN): this side offered spdy/3, http/1.0; "
-            + "the server accepts none of them and refused the handshake"))
+        #expect(client.description == "no common application protocol (ALPN): this side offered spdy/3, http/1.0; "
+            + "the server accepts none of them and refused the handshake with the no_application_protocol alert [GNUTLS_E_FATAL_ALERT_RECEIVED]")
         #expect(client.libraryError?.name == "GNUTLS_E_FATAL_ALERT_RECEIVED")
     }
 
