@@ -17,9 +17,13 @@ enum ApplicationProtocolOption {
         return names
     }
 
-    /// The names in `text`, split at commas, unchecked (``parse(_:)`` checks them, in `validate()`).
+    /// The names in `text`, split at commas, spaces around each dropped (`h2, http/1.1` is two
+    /// names, not ` http/1.1`); unchecked (``parse(_:)`` checks them, in `validate()`).
     static func names(_ text: String?) -> [String] {
-        text.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) } ?? []
+        guard let text else { return [] }
+        return text.split(separator: ",", omittingEmptySubsequences: false).map { name in
+            String(name.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+        }
     }
 
     /// What ALPN came to, for the numbered steps: e.g. `ALPN: offered h2, http/1.1; agreed on h2`.

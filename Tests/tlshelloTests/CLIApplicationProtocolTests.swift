@@ -51,6 +51,11 @@ import Testing
         #expect(alpn["strict"] as? Bool == false)
         #expect((client["negotiated"] as? [String: Any])?["applicationProtocol"] as? String == "http/1.1")
 
+        let spaced = try server.client(["--cafile", Paths.demoCertificate, "--alpn", "spdy/3, http/1.1 ", "--json"])
+        let spacedAlpn = try #require(try json(spaced.stdout.nonEmptyLines.last)["alpn"] as? [String: Any])
+        #expect(spacedAlpn["protocols"] as? [String] == ["spdy/3", "http/1.1"])
+        #expect(spacedAlpn["agreed"] as? String == "http/1.1")
+
         let none = try server.client(["--cafile", Paths.demoCertificate, "--alpn", "spdy/3", "--json"])
         #expect(none.status == 0, "\(none.stderr)")
         let noneAlpn = try #require(try json(none.stdout.nonEmptyLines.last)["alpn"] as? [String: Any])
@@ -59,7 +64,7 @@ import Testing
         let listening = try json(server.process.stdout.line(containing: "\"listening\""))
         #expect(listening["alpn"] as? String == "h2,http/1.1")
         #expect(listening["alpnStrict"] as? String == "false")
-        #expect(server.process.waitUntil(timeout: 10) { String(decoding: $0, as: UTF8.self).count(linesContaining: "\"exchange\"") == 2 })
+        #expect(server.process.waitUntil(timeout: 10) { String(decoding: $0, as: UTF8.self).count(linesContaining: "\"exchange\"") == 3 })
         let exchanges = server.process.stdout.nonEmptyLines.filter { $0.contains("\"exchange\"") }
         let first = try #require(try json(exchanges.first)["alpn"] as? [String: Any])
         #expect(first["protocols"] as? [String] == ["h2", "http/1.1"])
@@ -108,6 +113,7 @@ import Testing
     @Test(arguments: [
         (["client", "127.0.0.1", "--alpn", ""], "--alpn: application protocol 1 of 1 is empty; ALPN names are 1 to 255 bytes"),
         (["client", "127.0.0.1", "--alpn", "h2,,http/1.1"], "--alpn: application protocol 2 of 3 is empty; ALPN names are 1 to 255 bytes"),
+        (["client", "127.0.0.1", "--alpn", "h2, "], "--alpn: application protocol 2 of 2 is empty; ALPN names are 1 to 255 bytes"),
         (["server", "--port", "0", "--alpn", "h2,h2"], "--alpn: application protocol 'h2' is listed twice"),
         (["bench", "127.0.0.1", "--alpn", String(repeating: "x", count: 256)], "--alpn: application protocol '\(String(repeating: "x", count: 64))…' is 256 bytes long; ALPN allows at most 255"),
         (["server", "--port", "0", "--alpn-strict"], "--alpn-strict needs --alpn (the protocols to require)"),
