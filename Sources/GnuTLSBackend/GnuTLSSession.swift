@@ -107,6 +107,9 @@ final class GnuTLSSession: TLSSession {
                 .setupFailed(operation: "enable session tickets", library: $0)
             }
         }
+        if role == .server, context.serverNameIdentities != nil {
+            ServerNameIdentities.install(on: session)
+        }
         if role == .client, let ticket, !ticket.bytes.isEmpty {
             // A ticket GnuTLS cannot read only costs the resumption: the handshake is full.
             _ = ticket.bytes.withUnsafeBytes { gnutls_session_set_data(session, $0.baseAddress, $0.count) }

@@ -39,11 +39,19 @@ enum SessionReport {
             verification: verification,
             resumed: gnutls_session_is_resumed(handle) != 0,
             warnings: ChainStrength.weaknesses(of: PeerCertificates.der(of: handle)).map(\.text),
-            applicationProtocol: session.applicationProtocol
+            applicationProtocol: session.applicationProtocol,
+            localCertificate: localCertificate(handle)
         )
     }
 
-    private static func serverName(_ handle: gnutls_session_t) -> String? {
+    /// The leaf this side sent (`gnutls_certificate_get_ours`; GnuTLS owns the bytes), parsed.
+    private static func localCertificate(_ handle: gnutls_session_t) -> CertificateInfo? {
+        guard let datum = gnutls_certificate_get_ours(handle), let data = datum.pointee.data else { return nil }
+        return try? certificateInfo(der: UnsafeRawBufferPointer(start: data, count: Int(datum.pointee.size)))
+    }
+
+    /// The server name the client sent (SNI), read on the server.
+    static func serverName(_ handle: gnutls_session_t) -> String? {
         var buffer = [UInt8](repeating: 0, count: 256)
         var size = buffer.count
         var type: UInt32 = 0

@@ -34,13 +34,16 @@ public struct SessionInfo: Sendable, Equatable, Codable {
     public var warnings: [String]
     /// The application protocol agreed on through ALPN (e.g. `h2`), or nil when none was.
     public var applicationProtocol: String?
+    /// The certificate this side presented (the leaf), nil when it presented none. On a server
+    /// with several identities it says which one served the connection.
+    public var localCertificate: CertificateInfo?
 
     /// Creates a snapshot.
     public init(
         version: TLSVersion?, protocolName: String, cipherSuite: String, keyExchange: String,
         group: String?, signatureAlgorithm: String?, cipher: String, mac: String, summary: String,
         serverName: String?, peerCertificates: [CertificateInfo], verification: String, resumed: Bool,
-        warnings: [String] = [], applicationProtocol: String? = nil
+        warnings: [String] = [], applicationProtocol: String? = nil, localCertificate: CertificateInfo? = nil
     ) {
         self.version = version
         self.protocolName = protocolName
@@ -57,5 +60,6 @@ public struct SessionInfo: Sendable, Equatable, Codable {
         self.resumed = resumed
         self.warnings = warnings
         self.applicationProtocol = applicationProtocol
+        self.localCertificate = localCertificate
     }
 }

@@ -122,6 +122,21 @@ public struct TLSConfiguration: Sendable, Equatable {
     /// while ``applicationProtocols`` is empty.
     public var requiresApplicationProtocol = false
 
+    // MARK: Several identities (a server)
+
+    /// A server's certificate/key pairs after the first (``certificateChain`` and
+    /// ``privateKey``). Empty by default: one identity. Usually set through ``identities``.
+    ///
+    /// For each connection the name decides first: when the client's server name (SNI) is one
+    /// that certificates carry (exactly, or under a `*.` wildcard that covers its first label),
+    /// only those pairs are candidates, exact names before wildcards. Among the candidates (or all
+    /// pairs, when no certificate carries the name or the client sends none) the server presents
+    /// the first the client can verify: an ECDSA certificate for a client that accepts ECDSA
+    /// signatures, RSA for the others. In TLS 1.2 the client's cipher-suite order decides between
+    /// key types it accepts; in TLS 1.3 the configuration order does, so the first pair is the
+    /// default. A client that can verify none of the candidates fails the handshake.
+    public var additionalIdentities: [Identity] = []
+
     /// Creates a configuration for `role` with every other field at its default.
     public init(role: Role) {
         self.role = role
@@ -142,8 +157,8 @@ public struct TLSConfiguration: Sendable, Equatable {
         return configuration
     }
 
-    /// Checks what can be checked without a TLS library: a server has a certificate and a key,
-    /// timeouts are positive, a raw priority string is not empty, ``serverName`` can be one, and
+    /// Checks what can be checked without a TLS library: a server has a certificate and a key
+    /// (and only a server has several, see ``identities``), timeouts are positive, a raw priority string is not empty, ``serverName`` can be one, and
     /// ``applicationProtocols`` fit the ALPN extension (each name 1 to 255 bytes, none twice,
     /// the list at most 65,533 bytes as encoded).
     ///
@@ -155,6 +170,14 @@ public struct TLSConfiguration: Sendable, Equatable {
         }
         if (certificateChain == nil) != (privateKey == nil) {
             throw .invalidConfiguration("a certificate chain and a private key go together: give both or neither")
+        }
+        if !additionalIdentities.isEmpty {
+            if role == .client {
+                throw .invalidConfiguration("several certificate/key pairs are for a server: a client presents one")
+            }
+            if certificateChain == nil {
+                throw .invalidConfiguration("the first certificate/key pair is certificateChain and privateKey: set them (or set identities)")
+            }
         }
         guard handshakeTimeout > 0, readTimeout > 0, writeTimeout > 0,
               handshakeTimeout.isFinite, readTimeout.isFinite, writeTimeout.isFinite else {
