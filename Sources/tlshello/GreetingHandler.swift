@@ -45,6 +45,7 @@ final class GreetingHandler: ChannelInboundHandler {
             info = completed.info
             log.step(connection, peer, "2. handshake done: \(completed.info.protocolName), \(completed.info.cipherSuite)"
                      + (completed.info.serverName.map { ", SNI \($0)" } ?? "")
+                     + log.localCertificateNote(completed.info)
                      + log.applicationProtocolNote(completed.info))
             let seconds = settings.messageTimeout
             messageTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(seconds * 1000))) {

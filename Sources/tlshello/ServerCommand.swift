@@ -18,6 +18,13 @@ struct ServerCommand: ParsableCommand {
         or signature is under 112-bit security (RSA under 2048 bits, SHA-1) is served with a \
         warning at start-up.
 
+        Several identities: repeat --cert and --key (the n-th key belongs to the n-th \
+        certificate). For each client GnuTLS presents a certificate that names the server the \
+        client asked for (SNI: exact names, then *. wildcards) and that the client can verify \
+        (ECDSA for clients that accept ECDSA signatures, RSA for the others); otherwise the first \
+        pair that fits, the first of all being the default. SIGHUP reloads every pair; if one \
+        fails, all the previous ones stay.
+
         --alpn accepts application protocols (ALPN, RFC 7301), the server's order deciding. A \
         client that offers none of them is served without ALPN, or refused with the \
         no_application_protocol alert under --alpn-strict.
@@ -34,14 +41,20 @@ struct ServerCommand: ParsableCommand {
     @Option(help: "Port to listen on; 0 picks a free one.")
     var port: Int = 8801
 
-    @Option(help: ArgumentHelp("PEM certificate chain, leaf first.", valueName: "pem"))
-    var cert = "certs/diegoUcamCert.pem"
+    @Option(help: ArgumentHelp(
+        "PEM certificate chain, leaf first; repeat for several identities, the first being the default. (default: certs/diegoUcamCert.pem)",
+        valueName: "pem"))
+    var cert: [String] = []
 
-    @Option(help: ArgumentHelp("PEM private key (PKCS#1, PKCS#8 or encrypted PKCS#8).", valueName: "pem"))
-    var key = "certs/diegoUcamKey.pem"
+    @Option(help: ArgumentHelp(
+        "PEM private key (PKCS#1, PKCS#8 or encrypted PKCS#8) of the --cert in the same position; repeat with --cert. (default: certs/diegoUcamKey.pem)",
+        valueName: "pem"))
+    var key: [String] = []
 
-    @Option(help: ArgumentHelp("Passphrase of an encrypted key (or set TLSHELLO_KEY_PASSPHRASE).", valueName: "passphrase"))
-    var passphrase: String?
+    @Option(help: ArgumentHelp(
+        "Passphrase of the encrypted keys (or set TLSHELLO_KEY_PASSPHRASE); once for every key, or once per --key in order.",
+        valueName: "passphrase"))
+    var passphrase: [String] = []
 
     @OptionGroup var versions: VersionOptions
 
@@ -108,6 +121,7 @@ struct ServerCommand: ParsableCommand {
         if echo && reply != nil {
             throw ValidationError("--reply has no effect with --echo: drop one")
         }
+        _ = try ServerIdentities.pairs(certificates: cert, keys: key, passphrases: passphrase, environment: nil)
         _ = try ApplicationProtocolOption.parse(alpn)
         if alpnStrict && alpn == nil { throw ValidationError("--alpn-strict needs --alpn (the protocols to require)") }
     }
@@ -120,12 +134,13 @@ struct ServerCommand: ParsableCommand {
         var log = ServerLog(json: json, quiet: quiet)
         log.applicationProtocols = ApplicationProtocolOption.names(alpn)
         log.requiresApplicationProtocol = alpnStrict
+        // validate() has checked the counts.
+        let identities = try ServerIdentities.pairs(certificates: cert, keys: key, passphrases: passphrase,
+                                                    environment: environmentPassphrase())
         let server: GreetingServer
         do {
             let policy = try versions.policy()
-            var configuration = TLSConfiguration.makeServerConfiguration(
-                certificateChain: .file(cert),
-                privateKey: .file(key, passphrase: passphrase ?? environmentPassphrase()))
+            var configuration = TLSConfiguration.makeServerConfiguration(identities: identities)
             configuration.versions = policy
             configuration.handshakeTimeout = handshakeTimeout
             configuration.sessionTickets = sessionTickets
@@ -136,9 +151,15 @@ struct ServerCommand: ParsableCommand {
             let context = try GnuTLS().makeContext(configuration: configuration)
             Console.warnDeprecated(context)
             for warning in context.warnings { Console.warn(warning) }
-            if let leaf = context.localCertificate {
-                log.notice("certificate read: \(cert) (\(leaf.subject), valid until \(leaf.notAfter.utcDay)), key read: \(key)",
-                           event: "certificate", fields: ["certificate": cert, "key": key, "subject": leaf.subject])
+            let several = identities.count > 1
+            log.showsLocalCertificate = several
+            for (index, report) in ServerIdentities.reports(context).enumerated() {
+                let prefix = several ? "identity \(index + 1)\(index == 0 ? " (default)" : ""): " : ""
+                let details = several ? ", \(report.publicKey), names \(report.names.joined(separator: " "))" : ""
+                log.notice("\(prefix)certificate read: \(report.certificate) (\(report.subject)\(details), valid until \(String(report.notAfter.prefix(10)))), key read: \(report.key)",
+                           event: "certificate", fields: ["certificate": report.certificate, "key": report.key, "subject": report.subject,
+                                                          "publicKey": report.publicKey, "names": report.names.joined(separator: ","),
+                                                          "identity": String(index + 1)])
             }
             let settings = GreetingServer.Settings(reply: reply ?? Self.defaultReply, handshakeTimeout: handshakeTimeout, messageTimeout: messageTimeout,
                                                    maximumConnections: maximumConnections, grace: grace, trace: traceOptions,
@@ -148,7 +169,11 @@ struct ServerCommand: ParsableCommand {
             server.handleSignals { () throws(TLSError) in try GnuTLS().makeContext(configuration: fixed) }
             let alpnText = configuration.applicationProtocols.isEmpty ? ""
                 : ", ALPN \(ApplicationProtocolList.text(configuration.applicationProtocols))" + (alpnStrict ? " (strict)" : "")
+            let identitiesText = several
+                ? ", \(identities.count) identities: " + context.localCertificates.map(ServerIdentities.shortText).joined(separator: ", ")
+                : ""
             let features = (echo ? ", echo" : "") + (sessionTickets ? ", session tickets" : ", no session tickets") + alpnText
+                + identitiesText
             var fields = ["address": server.localAddress.host, "port": String(server.localAddress.port),
                           "versions": policy.summary]
             if !configuration.applicationProtocols.isEmpty {
@@ -156,7 +181,7 @@ struct ServerCommand: ParsableCommand {
                 fields["alpnStrict"] = String(alpnStrict)
             }
             log.notice("listening on \(server.localAddress) (\(policy.summary), \(GnuTLS().name)\(features))", event: "listening",
-                       fields: fields)
+                       fields: fields, identities: ServerIdentities.reports(context))
         } catch {
             if json { Console.json(ErrorReport(error)) }
             Console.err("tlshello server: \(error)")
