@@ -121,7 +121,6 @@ struct ServerCommand: ParsableCommand {
         if echo && reply != nil {
             throw ValidationError("--reply has no effect with --echo: drop one")
         }
-        _ = try ServerIdentities.pairs(certificates: cert, keys: key, passphrases: passphrase, environment: nil)
         _ = try ApplicationProtocolOption.parse(alpn)
         if alpnStrict && alpn == nil { throw ValidationError("--alpn-strict needs --alpn (the protocols to require)") }
     }
@@ -134,11 +133,10 @@ struct ServerCommand: ParsableCommand {
         var log = ServerLog(json: json, quiet: quiet)
         log.applicationProtocols = ApplicationProtocolOption.names(alpn)
         log.requiresApplicationProtocol = alpnStrict
-        // validate() has checked the counts.
-        let identities = try ServerIdentities.pairs(certificates: cert, keys: key, passphrases: passphrase,
-                                                    environment: environmentPassphrase())
         let server: GreetingServer
         do {
+            let identities = try ServerIdentities.pairs(certificates: cert, keys: key, passphrases: passphrase,
+                                                        environment: environmentPassphrase())
             let policy = try versions.policy()
             var configuration = TLSConfiguration.makeServerConfiguration(identities: identities)
             configuration.versions = policy

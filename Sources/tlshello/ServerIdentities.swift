@@ -1,4 +1,3 @@
-import ArgumentParser
 import SecureSockets
 
 /// The server's certificate/key pairs from repeated `--cert`/`--key` (and `--passphrase`), and
@@ -13,9 +12,9 @@ enum ServerIdentities {
     /// is the key of the n-th `--cert`. One `--passphrase` (or `environment`) applies to every
     /// encrypted key; several are given once per `--key`, in order.
     ///
-    /// - Throws: `ValidationError` (a usage error) when the counts differ.
+    /// - Throws: ``TLSError/conflictingOptions(_:)`` (a usage error, exit status 2) when the counts differ.
     static func pairs(certificates: [String], keys: [String], passphrases: [String],
-                      environment: String?) throws -> [TLSConfiguration.Identity] {
+                      environment: String?) throws(TLSError) -> [TLSConfiguration.Identity] {
         var certificates = certificates
         var keys = keys
         if certificates.count <= 1 && keys.count <= 1 {
@@ -23,11 +22,11 @@ enum ServerIdentities {
             if keys.isEmpty { keys = [demoKey] }
         }
         guard certificates.count == keys.count else {
-            throw ValidationError("--cert was given \(times(certificates.count)) and --key \(times(keys.count)): "
+            throw .conflictingOptions("--cert was given \(times(certificates.count)) and --key \(times(keys.count)): "
                                   + "give one --key per --cert, the n-th key belonging to the n-th certificate")
         }
         guard passphrases.count <= 1 || passphrases.count == keys.count else {
-            throw ValidationError("--passphrase was given \(times(passphrases.count)) for \(keys.count) keys: "
+            throw .conflictingOptions("--passphrase was given \(times(passphrases.count)) for \(keys.count) keys: "
                                   + "give it once (for every encrypted key) or once per --key, in the same order")
         }
         return zip(certificates, keys).enumerated().map { index, pair in
