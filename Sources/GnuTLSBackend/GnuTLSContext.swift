@@ -53,12 +53,13 @@ public final class GnuTLSContext: TLSContext, @unchecked Sendable {
         ticketKey = configuration.role == .server && configuration.sessionTickets ? try SessionTicketKey() : nil
         credentials = try CertificateCredentials()
         var warnings: [String] = []
-        // Every pair is read and checked before any is installed; GnuTLS keeps them in this order.
+        // Every pair is read and checked before any is installed; GnuTLS considers them in the
+        // order installed: ECDSA and EdDSA first, then the configuration's order.
         let identities = try configuration.identities.map { identity throws(TLSError) in try LoadedIdentity(identity) }
-        for identity in identities {
-            try identity.install(into: credentials.raw)
-            warnings += identity.warnings
+        for index in LoadedIdentity.preferenceOrder(of: identities) {
+            try identities[index].install(into: credentials.raw)
         }
+        for identity in identities { warnings += identity.warnings }
         serverNameIdentities = configuration.role == .server ? try ServerNameIdentities(identities: identities) : nil
         if configuration.role == .client && configuration.certificateVerification != .none {
             try Self.loadTrust(configuration.trustRoots, into: credentials.raw)

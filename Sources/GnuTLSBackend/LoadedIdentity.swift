@@ -21,6 +21,24 @@ struct LoadedIdentity {
     /// Start-up warnings about this pair (expired, not yet valid, weak), one sentence each.
     let warnings: [String]
 
+    /// Where the pair goes among others a client could use alike: 0 for an ECDSA or EdDSA
+    /// certificate, 1 for the rest (RSA). GnuTLS takes, in TLS 1.3, the first pair in its list
+    /// that the client can verify, so the cheaper signatures go first: a client that accepts them
+    /// gets them, one that accepts only RSA signatures still gets RSA.
+    var keyRank: Int {
+        guard let key = leaf?.publicKey else { return 1 }
+        return key.hasPrefix("ECDSA") || key.hasPrefix("EdDSA") ? 0 : 1
+    }
+
+    /// The indices of `identities` in the order GnuTLS should consider them: ECDSA and EdDSA
+    /// before RSA (``keyRank``), the configuration's order otherwise.
+    static func preferenceOrder(of identities: [LoadedIdentity]) -> [Int] {
+        identities.indices.sorted { left, right in
+            let (a, b) = (identities[left].keyRank, identities[right].keyRank)
+            return a != b ? a < b : left < right
+        }
+    }
+
     /// Reads and checks `identity`'s files (or text): the chain parses, the key is PEM and not a
     /// certificate.
     ///

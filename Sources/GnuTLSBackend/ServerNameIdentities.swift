@@ -21,8 +21,10 @@ final class ServerNameIdentities: @unchecked Sendable {
     private let exact: [String: [Int]]
     /// The identities whose wildcard covers names under each suffix (`example.com` for `*.example.com`).
     private let wildcards: [String: [Int]]
-    /// One set of credentials per distinct list of identities.
+    /// One set of credentials per distinct list of identities, in the order installed.
     private let credentialsByChoice: [[Int]: CertificateCredentials]
+    /// Each identity's ``LoadedIdentity/keyRank``.
+    private let ranks: [Int]
 
     /// Builds the per-name credentials for `identities`; nil when there is nothing to choose by
     /// name (one identity).
@@ -44,11 +46,15 @@ final class ServerNameIdentities: @unchecked Sendable {
         }
         self.exact = exact
         self.wildcards = wildcards
-        var choices = Set(wildcards.values)
-        for name in exact.keys { choices.insert(Self.choice(for: name, exact: exact, wildcards: wildcards)) }
-        let everyone = Array(identities.indices)
+        ranks = identities.map(\.keyRank)
+        var choices: Set<[Int]> = []
+        for name in exact.keys { choices.insert(Self.choice(for: name, exact: exact, wildcards: wildcards, ranks: ranks)) }
+        for suffix in wildcards.keys {
+            choices.insert(Self.choice(for: "*." + suffix, exact: exact, wildcards: wildcards, ranks: ranks))
+        }
+        let everyone = Set(identities.indices)
         var credentialsByChoice: [[Int]: CertificateCredentials] = [:]
-        for choice in choices where choice != everyone {
+        for choice in choices where Set(choice) != everyone {
             let credentials = try CertificateCredentials()
             for index in choice { try identities[index].install(into: credentials.raw) }
             credentialsByChoice[choice] = credentials
@@ -59,19 +65,25 @@ final class ServerNameIdentities: @unchecked Sendable {
     /// The credentials to serve `serverName` with: only the identities that cover it, or nil to
     /// keep the main credentials (no identity covers it, or all do).
     func credentials(forServerName serverName: String) -> CertificateCredentials? {
-        let choice = Self.choice(for: Self.normalised(serverName), exact: exact, wildcards: wildcards)
-        return credentialsByChoice[choice]
+        credentialsByChoice[Self.choice(for: Self.normalised(serverName), exact: exact, wildcards: wildcards, ranks: ranks)]
     }
 
-    /// The identities that cover `name`: those naming it exactly, then those whose wildcard covers it.
-    private static func choice(for name: String, exact: [String: [Int]], wildcards: [String: [Int]]) -> [Int] {
-        var chosen = exact[name] ?? []
-        if let dot = name.firstIndex(of: "."), dot != name.startIndex {
-            for index in wildcards[String(name[name.index(after: dot)...])] ?? [] where !chosen.contains(index) {
-                chosen.append(index)
-            }
+    /// The identities that cover `name`, in the order GnuTLS should consider them: those naming
+    /// it exactly, then those whose wildcard covers it; within each, ECDSA and EdDSA before RSA.
+    private static func choice(for name: String, exact: [String: [Int]], wildcards: [String: [Int]],
+                               ranks: [Int]) -> [Int] {
+        func ordered(_ indices: [Int]) -> [Int] {
+            indices.enumerated().sorted { left, right in
+                let (a, b) = (ranks[left.element], ranks[right.element])
+                return a != b ? a < b : left.offset < right.offset
+            }.map(\.element)
         }
-        return chosen
+        let named = exact[name] ?? []
+        var covered: [Int] = []
+        if let dot = name.firstIndex(of: "."), dot != name.startIndex {
+            covered = (wildcards[String(name[name.index(after: dot)...])] ?? []).filter { !named.contains($0) }
+        }
+        return ordered(named) + ordered(covered)
     }
 
     /// Every set of credentials this selection holds (for settings that must reach each set).

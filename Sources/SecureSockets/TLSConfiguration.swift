@@ -131,10 +131,11 @@ public struct TLSConfiguration: Sendable, Equatable {
     /// that certificates carry (exactly, or under a `*.` wildcard that covers its first label),
     /// only those pairs are candidates, exact names before wildcards. Among the candidates (or all
     /// pairs, when no certificate carries the name or the client sends none) the server presents
-    /// the first the client can verify: an ECDSA certificate for a client that accepts ECDSA
-    /// signatures, RSA for the others. In TLS 1.2 the client's cipher-suite order decides between
-    /// key types it accepts; in TLS 1.3 the configuration order does, so the first pair is the
-    /// default. A client that can verify none of the candidates fails the handshake.
+    /// one the client can verify: an ECDSA (or EdDSA) certificate for a client that accepts its
+    /// signatures, RSA for the others. Between pairs of the same key type the configuration's
+    /// order decides, so the first pair is the default. (In TLS 1.2 the client's cipher-suite
+    /// order decides between the key types it accepts; most clients list ECDSA first.) A client
+    /// that can verify none of the candidates fails the handshake.
     public var additionalIdentities: [Identity] = []
 
     /// Creates a configuration for `role` with every other field at its default.

@@ -8,8 +8,8 @@ import SecureSockets
 import Testing
 
 /// A server with several certificate/key pairs: the client's server name picks the candidates
-/// (exact names, then wildcards), its signature algorithms pick among them, the first pair is the
-/// default; the session reports which certificate served.
+/// (exact names, then wildcards), its signature algorithms pick among them (ECDSA when it accepts
+/// ECDSA), the first pair of a key type is the default; the session reports which certificate served.
 @Suite struct ServerIdentityTests {
     static let rsa = Fixtures.make(CertificateRequest(subject: "CN=rsa.test", subjectAltNames: ["rsa.test", "localhost"]))
     static let ecdsa = Fixtures.make(CertificateRequest(subject: "CN=ec.test", subjectAltNames: ["ec.test", "localhost"],
@@ -67,10 +67,28 @@ import Testing
         Case(version: version, serverName: "ec.test", accepts: .rsaOnly, served: nil),
         Case(version: version, serverName: "a.wild.test", accepts: .ecdsaOnly, served: nil),
     ] } + [
-        // TLS 1.3: with no name and every algorithm accepted, the first pair is the default.
-        Case(version: .tlsv1_3, serverName: nil, accepts: .any, served: "CN=rsa.test"),
-        Case(version: .tlsv1_3, serverName: "localhost", accepts: .any, served: "CN=rsa.test"),
+        // TLS 1.3: a client that accepts ECDSA gets it, even though the RSA pair comes first.
+        Case(version: .tlsv1_3, serverName: nil, accepts: .any, served: "CN=ec.test"),
+        Case(version: .tlsv1_3, serverName: "localhost", accepts: .any, served: "CN=ec.test"),
+        Case(version: .tlsv1_3, serverName: "unknown.test", accepts: .any, served: "CN=ec.test"),
     ]
+
+    /// Between pairs of the same key type, the first is the default.
+    @Test(arguments: [TLSVersion.tlsv1_2, .tlsv1_3])
+    func theFirstPairOfAKeyTypeIsTheDefault(_ version: TLSVersion) throws {
+        let other = Fixtures.make(CertificateRequest(subject: "CN=other.test", subjectAltNames: ["other.test"]))
+        for (order, expected) in [([Self.rsa, other], "CN=rsa.test"), ([other, Self.rsa], "CN=other.test")] {
+            let server = try GnuTLS().makeContext(configuration: .makeServerConfiguration(
+                identities: order.enumerated().map { Self.identity($1, "pair\($0)") }))
+            var client = TLSConfiguration.makeClientConfiguration()
+            client.versions = .priorityString(Accepts.any.priority(version))
+            client.certificateVerification = .none
+            let pair = try TLSSessionPair(client: try GnuTLS().makeContext(configuration: client), server: server,
+                                          serverName: "unknown.test")
+            try pair.handshake()
+            #expect(pair.server.info?.localCertificate?.subject == expected)
+        }
+    }
 
     @Test(arguments: cases)
     func theNameThenTheSignatureAlgorithmsPickTheCertificate(_ test: Case) throws {
