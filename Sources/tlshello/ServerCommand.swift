@@ -19,11 +19,11 @@ struct ServerCommand: ParsableCommand {
         warning at start-up.
 
         Several identities: repeat --cert and --key (the n-th key belongs to the n-th \
-        certificate). For each client GnuTLS presents a certificate that names the server the \
-        client asked for (SNI: exact names, then *. wildcards) and that the client can verify \
-        (ECDSA for clients that accept ECDSA signatures, RSA for the others); otherwise the first \
-        pair that fits, the first of all being the default. SIGHUP reloads every pair; if one \
-        fails, all the previous ones stay.
+        certificate). The server name a client asks for (SNI) picks the pairs whose certificate \
+        carries it (exact names, then *. wildcards; all pairs when none does), and among them \
+        the client gets one it can verify: ECDSA if it accepts ECDSA signatures, else RSA; \
+        between pairs of one key type the first given wins, the very first being the default. \
+        SIGHUP reloads every pair; if one fails, all the previous ones stay.
 
         --alpn accepts application protocols (ALPN, RFC 7301), the server's order deciding. A \
         client that offers none of them is served without ALPN, or refused with the \
