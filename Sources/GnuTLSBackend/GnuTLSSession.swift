@@ -45,6 +45,9 @@ final class GnuTLSSession: TLSSession {
     private(set) var isHandshakeComplete = false
     /// The application protocol agreed on, read once when the handshake completes.
     private(set) var applicationProtocol: String?
+    /// On a server with several identities, the server name the client asked for when only the
+    /// identities that carry it were left to choose from (see ``ServerNameIdentities``).
+    var narrowedServerName: String?
     /// Why this side refused a handshake GnuTLS had completed (a strict client whose server agreed
     /// to no application protocol): thrown again by every later ``handshake()``, which must not
     /// start GnuTLS over.

@@ -25,6 +25,8 @@ final class ServerNameIdentities: @unchecked Sendable {
     private let credentialsByChoice: [[Int]: CertificateCredentials]
     /// Each identity's ``LoadedIdentity/keyRank``.
     private let ranks: [Int]
+    /// Each identity's leaf, for messages.
+    private let leaves: [CertificateInfo?]
 
     /// Builds the per-name credentials for `identities`; nil when there is nothing to choose by
     /// name (one identity).
@@ -47,6 +49,7 @@ final class ServerNameIdentities: @unchecked Sendable {
         self.exact = exact
         self.wildcards = wildcards
         ranks = identities.map(\.keyRank)
+        leaves = identities.map(\.leaf)
         var choices: Set<[Int]> = []
         for name in exact.keys { choices.insert(Self.choice(for: name, exact: exact, wildcards: wildcards, ranks: ranks)) }
         for suffix in wildcards.keys {
@@ -66,6 +69,12 @@ final class ServerNameIdentities: @unchecked Sendable {
     /// keep the main credentials (no identity covers it, or all do).
     func credentials(forServerName serverName: String) -> CertificateCredentials? {
         credentialsByChoice[Self.choice(for: Self.normalised(serverName), exact: exact, wildcards: wildcards, ranks: ranks)]
+    }
+
+    /// The leaves of the identities that cover `serverName` (empty when none does), for a message
+    /// saying why none of them suited the client.
+    func candidates(forServerName serverName: String) -> [CertificateInfo] {
+        Self.choice(for: Self.normalised(serverName), exact: exact, wildcards: wildcards, ranks: ranks).compactMap { leaves[$0] }
     }
 
     /// The identities that cover `name`, in the order GnuTLS should consider them: those naming
@@ -106,6 +115,7 @@ final class ServerNameIdentities: @unchecked Sendable {
             guard let selection = owner.context.serverNameIdentities,
                   let name = SessionReport.serverName(handle),
                   let credentials = selection.credentials(forServerName: name) else { return 0 }
+            owner.narrowedServerName = name
             return gnutls_credentials_set(handle, GNUTLS_CRD_CERTIFICATE, UnsafeMutableRawPointer(credentials.raw))
         }
     }
