@@ -3,8 +3,9 @@ import SecureSockets
 /// The server's certificate/key pairs from repeated `--cert`/`--key` (and `--passphrase`), and
 /// how the server shows them (start-up lines, the listening line, `--json`).
 enum ServerIdentities {
-    /// The demo's pair, served when neither option is given.
+    /// The demo's certificate, served when no `--cert` is given.
     static let demoCertificate = "certs/diegoUcamCert.pem"
+    /// The demo's key, served when no `--key` is given.
     static let demoKey = "certs/diegoUcamKey.pem"
 
     /// The pairs the options name, the first the default. One `--cert` or one `--key` alone pairs
