@@ -121,7 +121,7 @@ struct ServerCommand: ParsableCommand {
                 log.notice("certificate read: \(cert) (\(leaf.subject), valid until \(leaf.notAfter.utcDay)), key read: \(key)",
                            event: "certificate", fields: ["certificate": cert, "key": key, "subject": leaf.subject])
             }
-            let settings = GreetingServer.Settings(reply: reply ?? Self.defaultReply, handshakeTimeout: handshakeTimeout, messageTimeout: messageTimeout,
+            let settings = GreetingServer.Settings(reply: reply ?? Self.defaultReply, messageTimeout: messageTimeout,
                                                    maximumConnections: maximumConnections, grace: grace, trace: traceOptions,
                                                    echo: echo)
             server = try GreetingServer(host: host, port: port, context: context, settings: settings, log: log)
