@@ -162,7 +162,7 @@ public class TLSHandler: ChannelDuplexHandler {
         flushOutput(context: context)
         // The buffered writes go first, so that anything written on the event comes after them.
         sendBufferedWrites(context: context)
-        context.fireUserInboundEventTriggered(TLSUserEvent.handshakeCompleted(negotiatedProtocol: session.info?.applicationProtocol))
+        context.fireUserInboundEventTriggered(TLSUserEvent.handshakeCompleted(negotiatedProtocol: session.applicationProtocol))
         // Data that came with the peer's last handshake flight goes up if it was asked for.
         if readRequested { deliver(context: context) }
     }

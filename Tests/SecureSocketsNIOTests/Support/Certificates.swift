@@ -32,22 +32,26 @@ enum Certificates {
 
     /// A server context presenting `certificate`.
     static func serverContext(_ certificate: GeneratedCertificate = server, versions: TLSVersionPolicy = .secureDefault,
-                              handshakeTimeout: Double = 10) throws -> any TLSContext {
+                              handshakeTimeout: Double = 10, applicationProtocols: [String] = [],
+                              requiresApplicationProtocol: Bool = false) throws -> any TLSContext {
         var configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: .pem(certificate.certificatePEM, label: "server.pem"),
             privateKey: .pem(certificate.privateKeyPEM, label: "server.key"))
         configuration.versions = versions
         configuration.handshakeTimeout = handshakeTimeout
+        configuration.applicationProtocols = applicationProtocols
+        configuration.requiresApplicationProtocol = requiresApplicationProtocol
         return try GnuTLS().makeContext(configuration: configuration)
     }
 
     /// A client context trusting `trust` (by default the certificate the server presents).
     static func clientContext(trust: GeneratedCertificate = server, versions: TLSVersionPolicy = .secureDefault,
-                              handshakeTimeout: Double = 10) throws -> any TLSContext {
+                              handshakeTimeout: Double = 10, applicationProtocols: [String] = []) throws -> any TLSContext {
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.versions = versions
         configuration.handshakeTimeout = handshakeTimeout
         configuration.trustRoots = .pem(trust.certificatePEM, label: "trust.pem")
+        configuration.applicationProtocols = applicationProtocols
         return try GnuTLS().makeContext(configuration: configuration)
     }
 }

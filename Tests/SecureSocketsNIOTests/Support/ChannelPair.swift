@@ -4,7 +4,7 @@ import SecureSockets
 import SecureSocketsNIO
 
 /// A client and a server `EmbeddedChannel` on one `EmbeddedEventLoop`, each with a ``HeadProbe``,
-/// a TLS handler and a ``Recorder``; ``interact()`` moves each side's output to the other until
+/// a TLS handler and a ``Recorder`` (the server's with any handlers given between the last two); ``interact()`` moves each side's output to the other until
 /// nothing moves, and passes a side's end on as the transport would (a FIN: `inputClosed` with
 /// half-closure, the channel's close without).
 final class ChannelPair {
@@ -24,7 +24,7 @@ final class ChannelPair {
     init(client clientContext: any TLSContext, server serverContext: any TLSContext, serverHostname: String? = "localhost",
          clientApp: Recorder = Recorder(), serverApp: Recorder = Recorder(),
          clientHalfClosure: Bool = true, serverHalfClosure: Bool = true,
-         shutdownTimeout: TimeAmount = .seconds(5)) throws {
+         shutdownTimeout: TimeAmount = .seconds(5), serverHandlersAboveTLS: [any ChannelHandler] = []) throws {
         clientHandler = try TLSClientHandler(context: clientContext, serverHostname: serverHostname, shutdownTimeout: shutdownTimeout)
         serverHandler = try TLSServerHandler(context: serverContext, shutdownTimeout: shutdownTimeout)
         self.clientApp = clientApp
@@ -34,7 +34,7 @@ final class ChannelPair {
         client.allowRemoteHalfClosure = clientHalfClosure
         server.allowRemoteHalfClosure = serverHalfClosure
         try client.pipeline.syncOperations.addHandlers([clientProbe, clientHandler, clientApp])
-        try server.pipeline.syncOperations.addHandlers([serverProbe, serverHandler, serverApp])
+        try server.pipeline.syncOperations.addHandlers([serverProbe, serverHandler] + serverHandlersAboveTLS + [serverApp])
     }
 
     /// Makes both channels active (the client sends its ClientHello).
