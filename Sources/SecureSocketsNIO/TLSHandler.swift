@@ -90,7 +90,7 @@ public class TLSHandler: ChannelDuplexHandler {
     var transportError: (any Error)?
 
     /// Wraps `session`; the handshake must finish within `handshakeTimeout`.
-    package init(session: any TLSSession, handshakeTimeout: TimeAmount, shutdownTimeout: TimeAmount) {
+    init(session: any TLSSession, handshakeTimeout: TimeAmount, shutdownTimeout: TimeAmount) {
         self.session = session
         self.handshakeTimeout = handshakeTimeout
         self.shutdownTimeout = shutdownTimeout
