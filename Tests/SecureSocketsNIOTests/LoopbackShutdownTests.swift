@@ -7,7 +7,8 @@ import Testing
 
 /// The end of a connection over real loopback sockets: a client that drops TCP after the
 /// handshake without close_notify is an unclean shutdown for the server, with or without
-/// half-closure; one that closes properly is not.
+/// half-closure; one that closes properly is not. With autoRead off the server still completes
+/// the handshake and gets the data as it reads.
 @Suite struct LoopbackShutdownTests {
     /// How the server saw its one connection end.
     struct ServerView: Sendable {
@@ -22,18 +23,27 @@ import Testing
         typealias InboundIn = ByteBuffer
         private var view = ServerView(received: "", errors: [], uncleanShutdowns: 0, events: [])
         private let done: EventLoopPromise<ServerView>
+        /// Reads by hand (the channel's autoRead is off): once the handshake completed, then after each burst.
+        private let readsByHand: Bool
 
-        init(done: EventLoopPromise<ServerView>) {
+        init(done: EventLoopPromise<ServerView>, readsByHand: Bool) {
             self.done = done
+            self.readsByHand = readsByHand
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             view.received += String(buffer: unwrapInboundIn(data))
         }
 
+        func channelReadComplete(context: ChannelHandlerContext) {
+            if readsByHand { context.read() }
+        }
+
         func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
             switch event {
-            case TLSUserEvent.handshakeCompleted: view.events.append("handshakeCompleted")
+            case TLSUserEvent.handshakeCompleted:
+                view.events.append("handshakeCompleted")
+                if readsByHand { context.read() }
             case TLSUserEvent.shutdownCompleted: view.events.append("shutdownCompleted")
             case ChannelEvent.inputClosed:
                 view.events.append("inputClosed")
@@ -87,7 +97,7 @@ import Testing
 
     struct TimedOut: Error {}
 
-    private func run(halfClosure: Bool, dropWithoutCloseNotify: Bool) throws -> ServerView {
+    private func run(halfClosure: Bool, dropWithoutCloseNotify: Bool, autoRead: Bool = true) throws -> ServerView {
         // NIO's shared group: shutting a group of one's own down from a test blocks a thread
         // that Dispatch is slow to replace.
         let group = MultiThreadedEventLoopGroup.singleton
@@ -100,10 +110,11 @@ import Testing
 
         let listener = try ServerBootstrap(group: group)
             .childChannelOption(.allowRemoteHalfClosure, value: halfClosure)
+            .childChannelOption(.autoRead, value: autoRead)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers(
-                        [TLSServerHandler(context: serverContext), ServerObserver(done: done)])
+                        [TLSServerHandler(context: serverContext), ServerObserver(done: done, readsByHand: !autoRead)])
                 }
             }
             .bind(host: "127.0.0.1", port: 0).wait()
@@ -148,5 +159,14 @@ import Testing
         #expect(view.received == "hello")
         #expect(view.errors.isEmpty)
         #expect(view.events.contains("shutdownCompleted"))
+    }
+
+    @Test(arguments: [true, false])
+    func withAutoReadOffTheHandshakeCompletesAndDataComesAsTheServerReads(dropWithoutCloseNotify: Bool) throws {
+        let view = try run(halfClosure: true, dropWithoutCloseNotify: dropWithoutCloseNotify, autoRead: false)
+        #expect(view.events.first == "handshakeCompleted")
+        #expect(view.received == "hello")
+        #expect(view.uncleanShutdowns == (dropWithoutCloseNotify ? 1 : 0), "\(view.errors)")
+        #expect(view.events.contains("shutdownCompleted") == !dropWithoutCloseNotify)
     }
 }
