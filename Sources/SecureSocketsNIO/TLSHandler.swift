@@ -32,8 +32,8 @@ import SecureSockets
 ///
 /// Backpressure: data is decrypted and passed on only when the pipeline asks for it
 /// (`read()`, which autoRead issues by itself), and after the handshake the channel reads only
-/// when asked (or to complete a record); the ciphertext kept meanwhile is what the channel read
-/// for the last request. The records decrypted from one read of the channel go up as one buffer;
+/// when asked (and, while closing, for the peer's close_notify); the ciphertext kept meanwhile is
+/// what the channel read for the last request. The records decrypted from one read of the channel go up as one buffer;
 /// `channelReadComplete` follows a burst that delivered data.
 public class TLSHandler: ChannelDuplexHandler {
     /// Ciphertext from the socket.

@@ -45,6 +45,11 @@ final class Recorder: ChannelInboundHandler {
         if autoRead && context.channel.isActive { context.read() }
     }
 
+    /// Lets go of the context (it holds this handler: keeping it would leak both).
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
     func channelActive(context: ChannelHandlerContext) {
         if autoRead { context.read() }
     }
