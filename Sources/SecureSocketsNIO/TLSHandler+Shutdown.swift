@@ -83,11 +83,15 @@ extension TLSHandler {
         if let closePromise { closePromise.futureResult.cascade(to: promise) } else { closePromise = promise }
     }
 
-    /// Queues close_notify (once; the session ignores a second call) and sends it.
+    /// Sends the writes still held (flushed or not: the close flushes them), then close_notify
+    /// (once; the session ignores a second call).
     func sendCloseNotify(context: ChannelHandlerContext) {
+        bufferedWrites.flush()
+        sendFlushedWrites(context: context)
         // A session that cannot make close_notify any more failed already; closing goes on.
         try? session.close()
-        flushOutput(context: context)
+        sendOutput(context: context, promise: nil)
+        context.flush()
     }
 
     /// Both close_notify messages went: reports `TLSUserEvent.shutdownCompleted` and closes.

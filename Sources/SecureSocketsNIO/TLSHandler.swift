@@ -9,7 +9,9 @@ import SecureSockets
 ///
 /// - Writes and flushes issued before the handshake completes are kept, in order, and sent after
 ///   it; their promises complete then, or fail with the handshake's error (or
-///   `ChannelError.ioOnClosedChannel` when the channel is closed first).
+///   `ChannelError.ioOnClosedChannel` when the channel is closed first). Writes are encrypted at
+///   the flush (small ones together in one record) and handed to the channel as one buffer; a
+///   close sends the writes not yet flushed before its close_notify.
 /// - Events sent up the pipeline are NIOTLS's, as swift-nio-ssl sends them:
 ///   `TLSUserEvent.handshakeCompleted(negotiatedProtocol:)` once the handshake is done (the
 ///   protocol agreed on through ALPN, if any), and `TLSUserEvent.shutdownCompleted` once both
@@ -88,6 +90,8 @@ public class TLSHandler: ChannelDuplexHandler {
     var inputEnded = false
     /// A transport error already passed on (a reset, say): the channel's end is not reported again.
     var transportError: (any Error)?
+    /// Why the session last refused to encrypt a write.
+    var encryptionFailure = TLSError.invalidState("the session refused the write")
 
     /// Wraps `session`; the handshake must finish within `handshakeTimeout`.
     init(session: any TLSSession, handshakeTimeout: TimeAmount, shutdownTimeout: TimeAmount) {
@@ -189,6 +193,7 @@ public class TLSHandler: ChannelDuplexHandler {
         case .inputClosed, .closing, .draining, .closed:
             state = .closed
         }
+        bufferedWrites.failAll(ChannelError.ioOnClosedChannel)
         closePromise?.succeed(())
         closePromise = nil
         context.fireChannelInactive()
@@ -212,8 +217,17 @@ public class TLSHandler: ChannelDuplexHandler {
 
     /// Sends what the session queued (handshake messages, records, alerts) and flushes it.
     func flushOutput(context: ChannelHandlerContext) {
+        if sendOutput(context: context, promise: nil) { context.flush() }
+    }
+
+    /// Hands what the session queued to the channel as one buffer, with `promise` (the promise of
+    /// the writes encrypted into it); false if there was nothing to hand over.
+    @discardableResult
+    func sendOutput(context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) -> Bool {
         let output = session.takeNetworkOutput()
-        guard !output.isEmpty else { return }
-        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: output)), promise: nil)
+        // An empty buffer still carries a promise, so that it completes in order.
+        guard !output.isEmpty || promise != nil else { return false }
+        context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: output)), promise: promise)
+        return true
     }
 }
