@@ -39,6 +39,9 @@ extension TLSHandler {
             flushOutput(context: context)
         case .active, .outputClosed, .inputClosed:
             flushOutput(context: context)
+            // Records kept before anything asked for them go up now that something has.
+            if readRequested && !deliveredSinceReadComplete && state != .inputClosed { deliver(context: context) }
+            guard state == .active || state == .outputClosed || state == .inputClosed else { return }
             if deliveredSinceReadComplete {
                 endBurst(context: context)
             } else if readRequested && state != .inputClosed {
@@ -53,24 +56,30 @@ extension TLSHandler {
         }
     }
 
+    /// Ends the burst under way; a request made during it carries over to the next.
     private func endBurst(context: ChannelHandlerContext) {
         deliveredSinceReadComplete = false
-        readRequested = false
+        readRequested = readRequestedDuringBurst
+        readRequestedDuringBurst = false
         context.fireChannelReadComplete()
     }
 
     /// The pipeline asks for data: hands up at once what the session already holds (records that
     /// came before anything asked for them), and passes the request on (a channel with autoRead
-    /// reads again only when asked).
+    /// reads again only when asked). Asked while a burst is reaching the pipeline (from a handler
+    /// it reached), the request is for the next burst: this one ends once, when all of it went up.
     public func read(context: ChannelHandlerContext) {
         switch state {
         case .handshaking:
             readRequested = true
         case .active, .outputClosed:
-            readRequested = true
-            deliver(context: context)
-            guard state == .active || state == .outputClosed else { return }
-            if deliveredSinceReadComplete { endBurst(context: context) }
+            if deliveredSinceReadComplete {
+                readRequestedDuringBurst = true
+            } else {
+                readRequested = true
+                deliver(context: context)
+                if (state == .active || state == .outputClosed) && deliveredSinceReadComplete { endBurst(context: context) }
+            }
         case .inputClosed, .closing, .draining, .closed:
             break
         }
@@ -108,6 +117,8 @@ extension TLSHandler {
             deliveredSinceReadComplete = true
             context.fireChannelRead(wrapInboundOut(plaintext))
         }
+        // The data before an end or a failure is a burst of its own, ended before either is reported.
+        if (failure != nil || outcome == .closed) && deliveredSinceReadComplete { endBurst(context: context) }
         if let failure {
             readFailed(context: context, error: failure)
         } else if outcome == .closed {
@@ -144,6 +155,9 @@ extension TLSHandler {
     /// and closes.
     func endInput(context: ChannelHandlerContext) {
         deliver(context: context)
+        guard state == .active || state == .outputClosed else { return }
+        // No channelReadComplete follows the end of the input: the data that went up ends here.
+        if deliveredSinceReadComplete { endBurst(context: context) }
         guard state == .active || state == .outputClosed else { return }
         // The session saw neither close_notify nor a failure: the end came between records.
         readFailed(context: context, error: .prematureClose(library: nil))

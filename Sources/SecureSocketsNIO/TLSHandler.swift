@@ -82,8 +82,10 @@ public class TLSHandler: ChannelDuplexHandler {
     var bufferedWrites = BufferedWrites()
     /// The pipeline asked for data (`read()`) and has not had a burst's end since.
     var readRequested = false
-    /// Data went up since the last `channelReadComplete` passed on.
+    /// Data went up since the last `channelReadComplete` passed on: a burst is under way.
     var deliveredSinceReadComplete = false
+    /// The pipeline asked for data while a burst was reaching it: the request is for the next burst.
+    var readRequestedDuringBurst = false
     /// The peer's close_notify arrived.
     var receivedCloseNotify = false
     /// The transport reported the end of the input (TCP FIN).

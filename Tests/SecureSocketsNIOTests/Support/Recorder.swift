@@ -26,6 +26,8 @@ final class Recorder: ChannelInboundHandler {
     private(set) var events: [Event] = []
     private(set) var errors: [any Error] = []
     private(set) var inactive = false
+    /// What reached the handler, in order: `read`, `readComplete`, each event, `error`, `inactive`.
+    private(set) var log: [String] = []
     /// Called with each event after it is recorded (to write or close in response).
     var onEvent: ((Event, ChannelHandlerContext) -> Void)?
     private(set) var context: ChannelHandlerContext?
@@ -56,11 +58,13 @@ final class Recorder: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         reads += 1
+        log.append("read")
         received += Array(unwrapInboundIn(data).readableBytesView)
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
         readCompletes += 1
+        log.append("readComplete")
         if autoRead { context.read() }
     }
 
@@ -79,15 +83,18 @@ final class Recorder: ChannelInboundHandler {
             return
         }
         events.append(recorded)
+        log.append("\(recorded)")
         onEvent?(recorded, context)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         errors.append(error)
+        log.append("error")
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         inactive = true
+        log.append("inactive")
     }
 
     /// Writes `text` from the application's place in the pipeline; the promise's result is kept.
