@@ -15,7 +15,7 @@ enum HandshakeFailure {
             if alert.code == UInt8(GNUTLS_A_NO_APPLICATION_PROTOCOL.rawValue) && session.role == .client {
                 let offered = ApplicationProtocolList.text(context.configuration.applicationProtocols)
                 return .noCommonApplicationProtocol(
-                    detail: "this side offered \(offered); the server accepts none of them and refused the handshake (\(alert))",
+                    detail: "this side offered \(offered); the server accepts none of them and refused the handshake with the \(TLSWire.alertName(alert.code)) alert",
                     library: library, alert: alert)
             }
             if alert.code == UInt8(GNUTLS_A_PROTOCOL_VERSION.rawValue) {
@@ -96,8 +96,10 @@ enum HandshakeFailure {
         guard session.role == .server else {
             return "the server chose a protocol this side did not offer; this side offered \(own)"
         }
+        // The names come from the kept start of the hello; past it (a hello over 16 KiB) they are unknown.
         let offered = ClientHelloSummary.parse(session.clientHelloBytes)?.applicationProtocols ?? []
-        return "the client offered \(ApplicationProtocolList.text(offered)); this server accepts \(own) and requires one"
+        let offer = offered.isEmpty ? "protocols" : ApplicationProtocolList.text(offered)
+        return "the client offered \(offer); this server accepts \(own) and requires one"
     }
 
     /// Why a handshake message was too large, with its declared size when the session saw it.

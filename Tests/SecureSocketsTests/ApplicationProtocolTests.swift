@@ -86,8 +86,8 @@ import Testing
         guard case let .noCommonApplicationProtocol(_, _, received) = client else { Issue.record("\(client)"); return }
         #expect(received?.code == 120)
         #expect(received?.name == "GNUTLS_A_NO_APPLICATION_PROTOCOL")
-        #expect(client.description.hasPrefix("no common application protocol (ALPN): this side offered spdy/3, http/1.0; "
-            + "the server accepts none of them and refused the handshake"))
+        #expect(client.description == "no common application protocol (ALPN): this side offered spdy/3, http/1.0; "
+            + "the server accepts none of them and refused the handshake with the no_application_protocol alert [GNUTLS_E_FATAL_ALERT_RECEIVED]")
         #expect(client.libraryError?.name == "GNUTLS_E_FATAL_ALERT_RECEIVED")
     }
 
@@ -154,6 +154,33 @@ import Testing
         #expect(second.client.isResumed)
         #expect(second.client.applicationProtocol == "h2")
         #expect(second.server.applicationProtocol == "h2")
+    }
+
+    @Test(arguments: versions)
+    func theTraceShowsTheOfferAndTheChoice(version: TLSVersion) throws {
+        let pair = try pair(client: ["h2", "http/1.1"], server: ["http/1.1", "h2"], version: version)
+        var client: [TLSTraceEvent] = []
+        var server: [TLSTraceEvent] = []
+        pair.client.traceHandler = { client.append($0) }
+        pair.server.traceHandler = { server.append($0) }
+        try pair.handshake()
+        for events in [client, server] {
+            let hello = try #require(events.first { $0.message == "ClientHello" })
+            #expect(hello.details.hasSuffix(", SNI localhost, ALPN h2 http/1.1"), "\(hello.details)")
+            let choice = version == .tlsv1_3 ? "EncryptedExtensions" : "ServerHello"
+            let answer = try #require(events.first { $0.message == choice })
+            #expect(answer.details.hasSuffix("ALPN http/1.1"), "\(answer.details)")
+        }
+    }
+
+    @Test(arguments: versions)
+    func theTraceShowsNoChoiceWhenNoneWasMade(version: TLSVersion) throws {
+        let pair = try pair(client: ["h2"], server: ["http/1.1"], version: version)
+        var client: [TLSTraceEvent] = []
+        pair.client.traceHandler = { client.append($0) }
+        try pair.handshake()
+        #expect(client.first?.details.hasSuffix("ALPN h2") == true)
+        #expect(!client.dropFirst().contains { $0.details.contains("ALPN") })
     }
 
     @Test func namesAreCheckedWhenTheContextIsMade() throws {
