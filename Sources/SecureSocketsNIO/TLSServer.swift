@@ -1,0 +1,105 @@
+import NIOCore
+import SecureSockets
+
+/// A listening TCP socket whose clients arrive as ``TLSConnection``s once their TLS handshake has
+/// completed: the async/await way to serve TLS, on NIO's own `NIOAsyncChannel`. Made by
+/// `ServerBootstrap.bind(host:port:tlsContext:)`.
+///
+/// ```swift
+/// let server = try await ServerBootstrap(group: .singletonMultiThreadedEventLoopGroup)
+///     .bind(host: "127.0.0.1", port: 8801, tlsContext: context)
+/// try await server.run(onFailure: { error, peer in print("\(peer?.description ?? "?"): \(error)") }) { connection in
+///     try await connection.channel.executeThenClose { inbound, outbound in
+///         for try await bytes in inbound { try await outbound.write(bytes) }   // echo
+///     }
+/// }
+/// ```
+public struct TLSServer: Sendable {
+    private let listener: NIOAsyncChannel<PendingConnection, Never>
+    private let openChannels: OpenChannels
+
+    init(listener: NIOAsyncChannel<PendingConnection, Never>, openChannels: OpenChannels) {
+        self.listener = listener
+        self.openChannels = openChannels
+    }
+
+    /// The address the server listens on (with the port picked when 0 was asked for).
+    public var localAddress: SocketAddress? { listener.channel.localAddress }
+
+    /// Serves clients until the calling task is cancelled: each accepted client does its handshake
+    /// concurrently with the others, then `handler` runs for it in a task of its own, with the
+    /// connection. Call it once.
+    ///
+    /// A client whose handshake fails (bad certificate, no common version, not TLS at all, silent
+    /// past the configuration's ``TLSConfiguration/handshakeTimeout``) never reaches `handler`: its
+    /// ``TLSError`` goes to `onFailure`, after the alert that explains it was sent, and the server
+    /// carries on. An error `handler` throws goes to `onFailure` too. When `handler` returns, the
+    /// connection closes (close_notify first), if the handler has not closed it already.
+    ///
+    /// Cancelling the task stops the server: the listening socket closes at once, connections still
+    /// handshaking close, and each connection being served is closed gracefully (close_notify, then
+    /// at most ``TLSHandler/drainTimeout`` for the peer's answer); the handlers see their inbound
+    /// stream end. `run` returns once every connection is closed and every handler has returned.
+    ///
+    /// - Parameters:
+    ///   - onFailure: called with the error and the peer's address, from any task, for each
+    ///     connection that failed (not for those closed because the server is stopping).
+    ///   - handler: serves one connection; runs concurrently with the others.
+    /// - Throws: the listening socket's error, if it fails.
+    public func run(
+        onFailure: @escaping @Sendable (_ error: any Error, _ peer: SocketAddress?) -> Void,
+        _ handler: @escaping @Sendable (_ connection: TLSConnection) async throws -> Void
+    ) async throws {
+        let listenerChannel = listener.channel
+        let openChannels = self.openChannels
+        do {
+            try await listener.executeThenClose { accepted in
+                try await withTaskCancellationHandler {
+                    try await withThrowingDiscardingTaskGroup { group in
+                        for try await pending in accepted {
+                            group.addTask { await Self.serve(pending, onFailure: onFailure, handler: handler) }
+                        }
+                    }
+                } onCancel: {
+                    listenerChannel.close(promise: nil)
+                }
+            }
+        } catch is CancellationError {
+            // Stopped by cancellation: not a failure.
+        } catch {
+            await openChannels.closeAll()
+            if Task.isCancelled { return }
+            throw error
+        }
+        await openChannels.closeAll()
+    }
+
+    /// Waits for one client's handshake, then runs `handler` for it and closes it.
+    private static func serve(
+        _ pending: PendingConnection,
+        onFailure: @Sendable (any Error, SocketAddress?) -> Void,
+        handler: @Sendable (TLSConnection) async throws -> Void
+    ) async {
+        let channel = pending.channel
+        let peer = channel.remoteAddress
+        let connection: TLSConnection
+        do {
+            connection = try await pending.connection()
+        } catch {
+            if !Task.isCancelled { onFailure(error, peer) }
+            channel.close(promise: nil)
+            return
+        }
+        do {
+            try await withTaskCancellationHandler {
+                try await handler(connection)
+            } onCancel: {
+                channel.close(promise: nil)
+            }
+        } catch {
+            if !Task.isCancelled { onFailure(error, peer) }
+        }
+        channel.close(promise: nil)
+        try? await channel.closeFuture.get()
+    }
+}
