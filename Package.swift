@@ -79,6 +79,7 @@ package.targets += [
 
 // The greeting server and client written with the async/await way in (README, "Async/await with
 // NIOAsyncChannel"); the test suite runs the same code.
+package.products += [.executable(name: "async-greeting", targets: ["AsyncGreeting"])]
 package.targets += [
     .executableTarget(
         name: "AsyncGreeting",

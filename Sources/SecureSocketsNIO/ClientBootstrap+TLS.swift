@@ -22,9 +22,11 @@ extension ClientBootstrap {
     /// - Throws: the handshake's ``TLSError`` (e.g. ``TLSError/verificationFailed(_:)`` when the
     ///   server's certificate is not trusted, after the alert was sent);
     ///   ``TLSError/connectionRefused(host:port:)``, ``TLSError/hostNotFound(host:reason:)`` or
-    ///   ``TLSError/timedOut(stage:seconds:)`` when no connection was made; `CancellationError` when
+    ///   ``TLSError/timedOut(stage:seconds:)`` when no connection was made;
+    ///   ``TLSError/invalidConfiguration(_:)`` for a port outside 1...65535; `CancellationError` when
     ///   the task is cancelled (the connection is closed).
     public func connect(host: String, port: Int, tlsContext: any TLSContext) async throws -> TLSConnection {
+        try TLSError.checkPort(port, range: 1...65535)
         let pending: PendingConnection
         do {
             pending = try await self

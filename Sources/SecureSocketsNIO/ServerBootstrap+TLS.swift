@@ -21,8 +21,10 @@ extension ServerBootstrap {
     ///   - port: the port; 0 picks a free one (see ``TLSServer/localAddress``).
     ///   - tlsContext: a server context (certificate, key, versions, ALPN protocols).
     /// - Throws: ``TLSError/addressInUse(host:port:)``, ``TLSError/hostNotFound(host:reason:)`` or
-    ///   ``TLSError/socket(operation:errno:message:)``.
+    ///   ``TLSError/socket(operation:errno:message:)``; ``TLSError/invalidConfiguration(_:)`` for a
+    ///   port outside 0...65535.
     public func bind(host: String, port: Int, tlsContext: any TLSContext) async throws(TLSError) -> TLSServer {
+        try TLSError.checkPort(port, range: 0...65535)
         let openChannels = OpenChannels()
         let listener: NIOAsyncChannel<PendingConnection, Never>
         do {

@@ -76,6 +76,13 @@ extension TLSError {
         }
     }
 
+    /// Refuses a `port` that is not a TCP port (SwiftNIO would silently truncate it to 16 bits).
+    static func checkPort(_ port: Int, range: ClosedRange<Int>) throws(TLSError) {
+        guard range.contains(port) else {
+            throw .invalidConfiguration("port \(port) is out of range (\(range.lowerBound) to \(range.upperBound))")
+        }
+    }
+
     private static func reason(_ code: Int32) -> String {
         String(cString: strerror(code))
     }
