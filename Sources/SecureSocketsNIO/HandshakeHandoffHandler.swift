@@ -10,8 +10,9 @@ import SecureSockets
 /// then on it holds what arrives (and stops reading, so at most one read's worth waits) until
 /// ``handOver()`` wraps the channel in an `NIOAsyncChannel`: it replays what it held into it, then
 /// removes itself. The `NIOAsyncChannel` is made only then, by the code that gives it to the
-/// application, because one that is dropped unused is a fatal error in SwiftNIO; a connection
-/// that is never handed over is simply closed.
+/// application, because dropping one unused while its channel is open is a fatal error in
+/// SwiftNIO (a failed connection stays open while its alert drains); a connection that is never
+/// handed over is simply closed.
 final class HandshakeHandoffHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = Any
@@ -115,11 +116,14 @@ final class HandshakeHandoffHandler: ChannelDuplexHandler, RemovableChannelHandl
     /// arrived since the handshake into it, and leaves the pipeline. On the channel's event loop,
     /// once the handshake succeeded.
     ///
-    /// - Throws: ``TLSError/invalidState(_:)`` when the handshake has not succeeded or the
-    ///   connection was already handed over; the pipeline's error when the channel has closed.
+    /// - Throws: ``TLSError/invalidState(_:)`` when the handshake has not succeeded, the connection
+    ///   was already handed over or it has closed since.
     func handOver() throws -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
-        guard let context, case let .holding(held, readPending) = state else {
+        guard case let .holding(held, readPending) = state else {
             throw TLSError.invalidState("the connection cannot be handed over: its handshake has not succeeded")
+        }
+        guard let context else {
+            throw TLSError.invalidState("the connection closed right after its handshake, before it was handed over")
         }
         let channel = try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: context.channel)
         state = .passingThrough

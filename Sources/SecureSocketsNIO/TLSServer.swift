@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import SecureSockets
 
@@ -17,6 +18,7 @@ import SecureSockets
 public struct TLSServer: Sendable {
     private let listener: NIOAsyncChannel<PendingConnection, Never>
     private let openChannels: OpenChannels
+    private let started = NIOLockedValueBox(false)
 
     init(listener: NIOAsyncChannel<PendingConnection, Never>, openChannels: OpenChannels) {
         self.listener = listener
@@ -45,13 +47,17 @@ public struct TLSServer: Sendable {
     ///   - onFailure: called with the error and the peer's address, from any task, for each
     ///     connection that failed (not for those closed because the server is stopping).
     ///   - handler: serves one connection; runs concurrently with the others.
-    /// - Throws: the listening socket's error, if it fails.
+    /// - Throws: the listening socket's error, if it fails; ``TLSError/invalidState(_:)`` when
+    ///   called a second time.
     public func run(
         onFailure: @escaping @Sendable (_ error: any Error, _ peer: SocketAddress?) -> Void,
         _ handler: @escaping @Sendable (_ connection: TLSConnection) async throws -> Void
     ) async throws {
+        guard started.withLockedValue({ value in defer { value = true }; return !value }) else {
+            throw TLSError.invalidState("TLSServer.run was already called: a server runs once")
+        }
         let listenerChannel = listener.channel
-        let openChannels = self.openChannels
+        var failure: (any Error)?
         do {
             try await listener.executeThenClose { accepted in
                 try await withTaskCancellationHandler {
@@ -67,11 +73,11 @@ public struct TLSServer: Sendable {
         } catch is CancellationError {
             // Stopped by cancellation: not a failure.
         } catch {
-            await openChannels.closeAll()
-            if Task.isCancelled { return }
-            throw error
+            failure = error
         }
+        // Connections accepted but never handed over (NIO had buffered them when the loop stopped).
         await openChannels.closeAll()
+        if let failure, !Task.isCancelled { throw failure }
     }
 
     /// Waits for one client's handshake, then runs `handler` for it and closes it.
@@ -99,7 +105,9 @@ public struct TLSServer: Sendable {
         } catch {
             if !Task.isCancelled { onFailure(error, peer) }
         }
-        channel.close(promise: nil)
-        try? await channel.closeFuture.get()
+        // Closes the connection if the handler did not, finishing its writer (SwiftNIO traps when
+        // an NIOAsyncChannel's writer is dropped unfinished while its channel is open), and waits
+        // until it is closed.
+        try? await connection.channel.executeThenClose { _, _ in }
     }
 }

@@ -195,6 +195,35 @@ import Testing
         #expect(failures.count == 0)
     }
 
+    @Test func handlerErrorsAreReportedAndTheConnectionClosed() async throws {
+        struct Refusal: Error, Equatable {}
+        let server = try await bind(Fixtures.serverContext())
+        let failures = Events<any Error>()
+        // The handler throws without touching the channel: the server still closes it properly.
+        let serving = Task { try await server.run(onFailure: { error, _ in failures.yield(error) }) { _ in throw Refusal() } }
+        defer { serving.cancel() }
+        let port = try port(of: server)
+
+        for _ in 0..<2 {
+            let received = try await within {
+                let connection = try await ClientBootstrap(group: .singletonMultiThreadedEventLoopGroup)
+                    .connect(host: "127.0.0.1", port: port, tlsContext: Fixtures.clientContext())
+                return try await connection.channel.executeThenClose { inbound, _ in
+                    var count = 0
+                    for try await bytes in inbound { count += bytes.readableBytes }
+                    return count
+                }
+            }
+            #expect(received == 0)
+            #expect(try await failures.next() as? Refusal == Refusal())
+        }
+        await #expect(throws: TLSError.invalidState("TLSServer.run was already called: a server runs once")) {
+            try await server.run(onFailure: { _, _ in }) { _ in }
+        }
+        serving.cancel()
+        try await within { try await serving.value }
+    }
+
     @Test func bindingAnAddressInUseThrowsTypedError() async throws {
         let server = try await bind(Fixtures.serverContext())
         let port = try port(of: server)
