@@ -19,6 +19,18 @@ Cases, for every peer and version V:
 and once per peer: `tlshello server` with an ECDSA P-256 chain signed by a test CA made at run time
 (certtool), the CA file given to the peer's client so that it verifies the chain and the name.
 
+ALPN rows, for the openssl and gnutls peers at TLS 1.2 and 1.3 (the same four columns):
+  tlshello server, same           the peer's client offers http/1.1,h2 to `tlshello server --alpn
+                                  h2,http/1.1 --alpn-strict`: the server's order decides, both report h2.
+  tlshello server, mismatch       the peer's client offers spdy/3 only: it must get the
+                                  no_application_protocol alert (120), the server must log the
+                                  refusal, then serve the next client (http/1.1,h2) again.
+  tlshello client, same           `tlshello client --alpn http/1.1,h2` against the peer's server
+                                  accepting h2,http/1.1: both sides must report the same protocol.
+  tlshello client, mismatch       `tlshello client --alpn spdy/3` against the peer's server accepting
+                                  only h2 (s_server refuses by itself, gnutls-serv with --alpn-fatal):
+                                  the tlshello client must fail with 'no common application protocol'.
+
 Every case has a deadline; every process started is stopped by its PID; everything listens on
 127.0.0.1 only. gnutls-serv binds every address, so it runs in a network namespace of its own
 (`unshare -n`, only its loopback up) and the tlshello client joins that namespace (`nsenter --net`).
@@ -54,6 +66,12 @@ OPENSSL_FLAG = {"tlsv1.0": "-tls1", "tlsv1.1": "-tls1_1", "tlsv1.2": "-tls1_2", 
 OPENSSL_LEGACY_CIPHERS = "DEFAULT:@SECLEVEL=0"  # OpenSSL 3 refuses TLS 1.0/1.1 at its default level
 GNUTLS_PRIORITY = {v: "NORMAL:-VERS-ALL:+VERS-" + GNUTLS_NAME[v] for v in VERSIONS}
 GNUTLS_SERV_PORT = 5556  # free by construction: gnutls-serv is alone in its network namespace
+# ALPN rows: the tlshello server's list (its order decides), what clients offer, and a protocol
+# that neither side shares.
+ALPN_VERSIONS = ["tlsv1.2", "tlsv1.3"]
+ALPN_SERVER = ["h2", "http/1.1"]
+ALPN_OFFER = ["http/1.1", "h2"]
+ALPN_FOREIGN = ["spdy/3"]
 
 
 class CaseFailed(Exception):
@@ -209,17 +227,17 @@ class Tlshello:
     def __init__(self, binary):
         self.binary = binary
 
-    def start_server(self, version, deadline, cert=DEMO_CERT, key=DEMO_KEY):
+    def start_server(self, version, deadline, cert=DEMO_CERT, key=DEMO_KEY, extra=()):
         argv = [self.binary, "server", "--host", "127.0.0.1", "--port", "0", "--json",
-                "--cert", cert, "--key", key]
+                "--cert", cert, "--key", key] + list(extra)
         if version:
             argv += ["--tls-version", version]
         return TlshelloServer(Proc("tlshello server", argv), deadline)
 
-    def client(self, port, version, deadline, cafile=DEMO_CERT, message=GREETING, netns_of=None):
+    def client(self, port, version, deadline, cafile=DEMO_CERT, message=GREETING, netns_of=None, extra=()):
         """Runs `tlshello client`; the JSON object of the exchange, or CaseFailed with its error."""
         argv = [self.binary, "client", "127.0.0.1", "--port", str(port), "--cafile", cafile,
-                "--tls-version", version, "--json", "--timeout", "10", "--message", message]
+                "--tls-version", version, "--json", "--timeout", "10", "--message", message] + list(extra)
         if netns_of is not None:  # join the network namespace of that process (gnutls-serv)
             argv = ["nsenter", "--net=/proc/%d/ns/net" % netns_of.pid, "--"] + argv
         proc = Proc("tlshello client", argv)
@@ -307,6 +325,22 @@ def summary(negotiated):
     return "%s, %s" % (negotiated.get("protocolName"), negotiated.get("cipherSuite"))
 
 
+def check_alpn(event, peer_name, peer_report):
+    """A tlshello client's ALPN against what the peer server printed: the same protocol on both
+    sides, for the table."""
+    agreed = (event.get("alpn") or {}).get("agreed")
+    if agreed is None or agreed != peer_report:
+        raise CaseFailed("tlshello client agreed on %r, %s on %r" % (agreed, peer_name, peer_report))
+    return "ALPN %s on both sides" % agreed
+
+
+def alpn_arguments(names, flag="-alpn"):
+    """`-alpn a,b` (OpenSSL) or `--alpn a --alpn b` (flag '--alpn', GnuTLS)."""
+    if names is None:
+        return []
+    return [flag, ",".join(names)] if flag == "-alpn" else [part for name in names for part in (flag, name)]
+
+
 # ----------------------------------------------------------------------------------------------
 # The peers. Each has a client (the peer connects to a tlshello server) and a server (the tlshello
 # client connects to it). `client` returns a short text on success and raises CaseFailed with the
@@ -315,6 +349,7 @@ def summary(negotiated):
 class OpenSSLPeer:
     name = "openssl"
     title = "OpenSSL 3 `openssl s_client` / `s_server`"
+    speaks_alpn = True
 
     def __init__(self, runner):
         self.runner = runner
@@ -325,13 +360,14 @@ class OpenSSLPeer:
             return []
         return [OPENSSL_FLAG[version]] + (["-cipher", OPENSSL_LEGACY_CIPHERS] if version in LEGACY else [])
 
-    def client(self, port, version, deadline, cafile=DEMO_CERT):
+    def client(self, port, version, deadline, cafile=DEMO_CERT, alpn=None):
         # -brief: connection facts on stderr, application data alone on stdout. -ign_eof: keep
-        # reading after our stdin ends, until the server closes.
+        # reading after our stdin ends, until the server closes. (-brief does not print the ALPN
+        # outcome: the tlshello server's log tells it.)
         proc = Proc("s_client", ["openssl", "s_client", "-brief", "-connect", "127.0.0.1:%d" % port]
                     + self.version_arguments(version)
                     + ["-CAfile", cafile, "-verify_return_error", "-verify_hostname", "localhost",
-                       "-servername", "localhost", "-ign_eof"])
+                       "-servername", "localhost", "-ign_eof"] + alpn_arguments(alpn))
         try:
             try:
                 proc.wait_for(r"CONNECTION ESTABLISHED", deadline, stream="stderr", what="CONNECTION ESTABLISHED")
@@ -362,18 +398,19 @@ class OpenSSLPeer:
             return errors[0]
         return "exited %d: %s" % (status, one_line(stderr))
 
-    def server_case(self, tlshello, version, peer_version, deadline, expect_ok):
+    def server_case(self, tlshello, version, peer_version, deadline, expect_ok, alpn=None, client_extra=()):
         proc = Proc("s_server", ["openssl", "s_server", "-accept", "127.0.0.1:0", "-naccept", "1",
-                                 "-cert", DEMO_CERT, "-key", DEMO_KEY] + self.version_arguments(peer_version))
+                                 "-cert", DEMO_CERT, "-key", DEMO_KEY] + self.version_arguments(peer_version)
+                    + alpn_arguments(alpn))
         try:
             port = int(proc.wait_for(r"ACCEPT 127\.0\.0\.1:(\d+)", deadline, what="its ACCEPT line").group(1))
             if not expect_ok:
-                tlshello.client(port, version, deadline)
+                tlshello.client(port, version, deadline, extra=client_extra)
                 return "tlshello client completed the exchange"  # caller flags it
             # s_server prints what it receives and sends what it reads on stdin: the reply is fed
             # once the greeting has arrived, as in the demo; the client runs meanwhile.
             result = {}
-            thread = threading.Thread(target=self._client_thread, args=(tlshello, port, version, deadline, result))
+            thread = threading.Thread(target=self._client_thread, args=(tlshello, port, version, deadline, result, client_extra))
             thread.start()
             try:
                 proc.wait_for(re.escape(GREETING), deadline, what="the greeting")
@@ -393,14 +430,17 @@ class OpenSSLPeer:
                 raise CaseFailed("s_server received %r, not %r" % (received, [GREETING]))
             if status != 0:
                 raise CaseFailed("s_server exited %d" % status)
+            if alpn is not None:
+                selected = re.search(r"ALPN protocols selected: (\S+)", proc.stdout)
+                return summary(negotiated) + ", " + check_alpn(event, "s_server", selected and selected.group(1))
             return summary(negotiated)
         finally:
             proc.stop()
 
     @staticmethod
-    def _client_thread(tlshello, port, version, deadline, result):
+    def _client_thread(tlshello, port, version, deadline, result, extra=()):
         try:
-            result["event"] = tlshello.client(port, version, deadline)
+            result["event"] = tlshello.client(port, version, deadline, extra=extra)
         except CaseFailed as error:
             result["error"] = error
 
@@ -408,6 +448,7 @@ class OpenSSLPeer:
 class GnuTLSPeer:
     name = "gnutls"
     title = "GnuTLS `gnutls-cli` / `gnutls-serv`"
+    speaks_alpn = True
 
     def __init__(self, runner):
         self.runner = runner
@@ -416,10 +457,11 @@ class GnuTLSPeer:
     def priority(version):
         return GNUTLS_PRIORITY[version] if version else "NORMAL"
 
-    def client(self, port, version, deadline, cafile=DEMO_CERT):
+    def client(self, port, version, deadline, cafile=DEMO_CERT, alpn=None):
         # gnutls-cli stops at end of stdin: the input stays open until the server has closed.
         proc = Proc("gnutls-cli", ["gnutls-cli", "--priority", self.priority(version), "--x509cafile", cafile,
-                                   "--verify-hostname", "localhost", "--port", str(port), "127.0.0.1"])
+                                   "--verify-hostname", "localhost", "--port", str(port)]
+                    + alpn_arguments(alpn, "--alpn") + ["127.0.0.1"])
         try:
             try:
                 proc.wait_for(r"- Handshake was completed", deadline, what="'Handshake was completed'")
@@ -438,7 +480,11 @@ class GnuTLSPeer:
             if "Status: The certificate is trusted." not in proc.stdout:
                 raise CaseFailed("gnutls-cli did not report the certificate as trusted")
             description = re.search(r"- Description: (\S+)", proc.stdout)
-            return description.group(1) if description else "ok"
+            text = description.group(1) if description else "ok"
+            if alpn is not None:
+                chosen = re.search(r"- Application protocol: (\S+)", proc.stdout)
+                text += ", ALPN " + (chosen.group(1) if chosen else "none")
+            return text
         finally:
             proc.stop()
 
@@ -451,10 +497,13 @@ class GnuTLSPeer:
                 return "; ".join(dict.fromkeys(one_line(f) for f in found))
         return "exited %d: %s" % (status, one_line(text))
 
-    def server_case(self, tlshello, version, peer_version, deadline, expect_ok):
+    def server_case(self, tlshello, version, peer_version, deadline, expect_ok, alpn=None, client_extra=(),
+                    alpn_fatal=False):
         # gnutls-serv has no option to bind one address: alone in a new network namespace with only
         # its loopback up, 0.0.0.0 and :: are that loopback. The tlshello client joins it with nsenter.
-        script = "ip link set lo up && exec gnutls-serv --echo --x509certfile \"$1\" --x509keyfile \"$2\" --port %d --priority \"$3\"" % GNUTLS_SERV_PORT
+        script = ("ip link set lo up && exec gnutls-serv --echo --x509certfile \"$1\" --x509keyfile \"$2\" --port %d --priority \"$3\""
+                  % GNUTLS_SERV_PORT) + "".join(" '%s'" % part for part in alpn_arguments(alpn, "--alpn")) \
+            + (" --alpn-fatal" if alpn_fatal else "")
         proc = Proc("gnutls-serv", ["unshare", "--net", "--", "sh", "-c", script, "sh",
                                     DEMO_CERT, DEMO_KEY, self.priority(peer_version)])
         try:
@@ -463,13 +512,16 @@ class GnuTLSPeer:
             # gnutls-serv cannot send a reply of our choosing: in --echo mode it returns each line
             # as it arrived. The client sends the greeting as a line and must get those bytes back.
             line = GREETING + "\n"
-            event = tlshello.client(GNUTLS_SERV_PORT, version, deadline, message=line, netns_of=proc)
+            event = tlshello.client(GNUTLS_SERV_PORT, version, deadline, message=line, netns_of=proc, extra=client_extra)
             if not expect_ok:
                 return "tlshello client completed the exchange"
             negotiated = check_client_exchange(event, version, sent=line)
             if event.get("received") != line:
                 raise CaseFailed("tlshello client sent %r and got back %r" % (line, event.get("received")))
             proc.wait_for(r"- Version: %s" % re.escape(GNUTLS_NAME[version]), deadline, what="its '- Version' line")
+            if alpn is not None:
+                chosen = proc.wait_for(r"- Application protocol: (\S+)", deadline, what="its '- Application protocol' line")
+                return summary(negotiated) + ", " + check_alpn(event, "gnutls-serv", chosen.group(1)) + " (echo)"
             return summary(negotiated) + " (echo)"
         finally:
             proc.stop()
@@ -590,6 +642,15 @@ CLEAR_REASON = {
 }
 
 
+# What a client must say when a strict side finds no application protocol in common: the
+# no_application_protocol alert (120) in the peer's words, or tlshello's own sentence.
+ALPN_REFUSED = {
+    "openssl": r"alert no application protocol",
+    "gnutls": r"Received alert \[120\]|No supported application protocol",
+    "tlshello": r"^tlshello client: no common application protocol \(ALPN\)",
+}
+
+
 class Result:
     def __init__(self, case, expect_ok, passed, text):
         self.case, self.expect_ok, self.passed, self.text = case, expect_ok, passed, text
@@ -699,6 +760,73 @@ class Runner:
                 server.stop()
 
 
+    # ALPN, for the peers whose tools speak it: both roles, agreement and strict refusal.
+    def alpn_cases(self, peer, version):
+        row = "alpn-" + version
+        deadline = self.deadline()
+        server = None
+        try:
+            server = self.tlshello.start_server(version, deadline, extra=["--alpn", ",".join(ALPN_SERVER), "--alpn-strict"])
+            try:
+                peer_text = server.connect(peer.client, version, deadline, DEMO_CERT, ALPN_OFFER)
+                negotiated = server.expect_exchange(deadline, version)
+                if negotiated.get("applicationProtocol") != ALPN_SERVER[0]:
+                    raise CaseFailed("tlshello server agreed on %r, not %r" % (negotiated.get("applicationProtocol"), ALPN_SERVER[0]))
+                if peer.name == "gnutls" and not peer_text.endswith("ALPN " + ALPN_SERVER[0]):
+                    raise CaseFailed("gnutls-cli reported %s" % peer_text)
+                self.record(peer.name, row, "server-same", True, True, "ok: %s, ALPN %s (peer: %s)"
+                            % (summary(negotiated), ALPN_SERVER[0], peer_text))
+            except CaseFailed as error:
+                self.record(peer.name, row, "server-same", True, False, str(error))
+            deadline = self.deadline()
+            try:
+                try:
+                    server.connect(peer.client, version, deadline, DEMO_CERT, ALPN_FOREIGN)
+                    raise CaseFailed("the %s client offering %s completed the exchange" % (peer.name, ",".join(ALPN_FOREIGN)))
+                except CaseFailed as error:
+                    reason = str(error)
+                    if reason.startswith("the %s client offering" % peer.name):
+                        raise
+                if not re.search(ALPN_REFUSED[peer.name], reason):
+                    raise CaseFailed("the client failed, but not with no_application_protocol: " + reason)
+                server_reason = server.expect_failure(deadline)
+                if "no common application protocol" not in server_reason:
+                    raise CaseFailed("tlshello server logged another reason: " + server_reason)
+                try:
+                    server.connect(peer.client, version, deadline, DEMO_CERT, ALPN_OFFER)
+                    server.expect_exchange(deadline, version)
+                except CaseFailed as error:
+                    raise CaseFailed("the next client, after the refused one: %s" % error)
+                self.record(peer.name, row, "server-mismatch", False, True,
+                            "refused: %s — server logged: %s — next client ok" % (reason, server_reason))
+            except CaseFailed as error:
+                self.record(peer.name, row, "server-mismatch", False, False, str(error))
+        except CaseFailed as error:  # the server did not start
+            for column in ("server-same", "server-mismatch"):
+                if (peer.name, row, column) not in self.results:
+                    self.record(peer.name, row, column, column == "server-same", False, str(error))
+        finally:
+            if server:
+                server.stop()
+        try:
+            text = peer.server_case(self.tlshello, version, version, self.deadline(), True, alpn=ALPN_SERVER,
+                                    client_extra=["--alpn", ",".join(ALPN_OFFER)])
+            self.record(peer.name, row, "client-same", True, True, "ok: " + text)
+        except CaseFailed as error:
+            self.record(peer.name, row, "client-same", True, False, str(error))
+        try:
+            # s_server refuses a client it shares no protocol with; gnutls-serv does with --alpn-fatal.
+            strict = {"alpn_fatal": True} if peer.name == "gnutls" else {}
+            text = peer.server_case(self.tlshello, version, version, self.deadline(), False, alpn=ALPN_SERVER[:1],
+                                    client_extra=["--alpn", ",".join(ALPN_FOREIGN)], **strict)
+            self.record(peer.name, row, "client-mismatch", False, False, "tlshello client completed the exchange: " + text)
+        except CaseFailed as error:
+            reason = str(error)
+            passed = bool(re.search(ALPN_REFUSED["tlshello"], reason))
+            self.record(peer.name, row, "client-mismatch", False, passed,
+                        ("refused: " if passed else "failed for another reason: ") + reason.replace("tlshello client: ", ""))
+
+
 def make_test_ca(directory):
     """An ECDSA P-256 test CA and a leaf it signs (localhost, 127.0.0.1), with certtool."""
     def certtool(*argv):
@@ -782,8 +910,9 @@ def render(runner, peers, elapsed):
         out.append("")
         out.append("| version | " + " | ".join(title for _, title in COLUMNS) + " |")
         out.append("|---" * (len(COLUMNS) + 1) + "|")
-        for row in VERSIONS + ["chain"]:
-            label = LABEL.get(row, "ECDSA P-256 chain (test CA)")
+        alpn_rows = ["alpn-" + v for v in ALPN_VERSIONS] if getattr(peer, "speaks_alpn", False) else []
+        for row in VERSIONS + ["chain"] + alpn_rows:
+            label = LABEL.get(row) or ("ALPN, " + LABEL[row[len("alpn-"):]] if row.startswith("alpn-") else "ECDSA P-256 chain (test CA)")
             cells = [cell(runner.results.get((peer.name, row, column))) for column, _ in COLUMNS]
             out.append("| %s | %s |" % (label, " | ".join(cells)))
         out.append("")
@@ -801,6 +930,15 @@ def render(runner, peers, elapsed):
     out.append("- The ECDSA row: `tlshello server --cert chain.pem --key leaf.key` with no version pin; the chain "
                "(leaf for localhost and 127.0.0.1, then the CA) is made by certtool at run time, and the peer's client "
                "gets the CA file, verification on.")
+    out.append("- The ALPN rows (OpenSSL and GnuTLS tools): the peer's client offers `%s` to `tlshello server --alpn %s "
+               "--alpn-strict` (the server's order decides), then `%s` alone, which must be refused with the "
+               "no_application_protocol alert (120); `tlshello client --alpn %s` against the peer's server accepting "
+               "`%s`, then `--alpn %s` against a server accepting only h2, which refuses with the same alert "
+               "(`s_server` by itself, `gnutls-serv` with `--alpn-fatal`). OpenSSL's `s_server` picks by its own order; "
+               "`gnutls-serv` by the client's. `s_client -brief` does not print the ALPN outcome: the tlshello server's "
+               "log gives it."
+               % (",".join(ALPN_OFFER), ",".join(ALPN_SERVER), ",".join(ALPN_FOREIGN), ",".join(ALPN_OFFER),
+                  ",".join(ALPN_SERVER), ",".join(ALPN_FOREIGN)))
     out.append("")
     return "\n".join(out)
 
@@ -829,6 +967,9 @@ def main():
                     runner.server_role(peer, version)
                     runner.client_role(peer, version)
                 runner.chain_case(peer, chain)
+                if getattr(peer, "speaks_alpn", False):
+                    for version in ALPN_VERSIONS:
+                        runner.alpn_cases(peer, version)
     finally:
         stop_all()
     elapsed = time.monotonic() - started

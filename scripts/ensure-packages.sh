@@ -2,7 +2,7 @@
 # Makes sure the Debian packages tlshello needs are installed: installs the missing ones with
 # apt-get when run as root, otherwise names them in one message and fails.
 #   scripts/ensure-packages.sh build [ENTRY…]   what building needs (GnuTLS headers, pkg-config)
-#   scripts/ensure-packages.sh test [ENTRY…]    that plus the test peers (OpenSSL, GnuTLS tools, Python, tshark)
+#   scripts/ensure-packages.sh test [ENTRY…]    that plus the test peers (OpenSSL, GnuTLS tools, Python, tshark, ip)
 # Extra ENTRY arguments have the form of the lists below (package:command, e.g. debootstrap:debootstrap).
 set -euo pipefail
 
@@ -17,6 +17,7 @@ test=(
   "openssl:openssl"
   "python3:python3"
   "tshark:tshark"
+  "iproute2:ip"
 )
 mode=build
 case "${1:-}" in

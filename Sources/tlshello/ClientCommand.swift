@@ -14,6 +14,10 @@ struct ClientCommand: ParsableCommand {
         SHA-1) are refused; a pinned --tls-version accepts such a key with a warning. \
         --insecure accepts any certificate, as the demo's CERT_NONE did.
 
+        --alpn offers application protocols (ALPN, RFC 7301); the one the server agrees on is \
+        printed after the handshake. A server that agrees on none is no error unless --alpn-strict \
+        is given.
+
         Example: tlshello client 127.0.0.1 --cafile certs/diegoUcamCert.pem
         """
     )
@@ -46,6 +50,15 @@ struct ClientCommand: ParsableCommand {
     @Flag(help: "Run the exchange twice: the second connection resumes the first's session with its ticket (fails if the server does not resume).")
     var resume = false
 
+    @Option(name: .customLong("alpn"), help: ArgumentHelp(
+        "Application protocols to offer through ALPN, most preferred first, comma-separated (e.g. h2,http/1.1).",
+        valueName: "list"))
+    var alpn: String?
+
+    @Flag(name: .customLong("alpn-strict"), help: ArgumentHelp(
+        "Fail, with the no_application_protocol alert, unless the server agrees to one of the --alpn protocols."))
+    var alpnStrict = false
+
     @OptionGroup var traceOptions: TraceOptions
 
     @Flag(help: "Print one JSON object for the exchange instead of the numbered steps.")
@@ -55,6 +68,8 @@ struct ClientCommand: ParsableCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard timeout > 0 && timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") }
         if insecure && cafile != nil { throw ValidationError("--insecure and --cafile contradict each other: pick one") }
+        _ = try ApplicationProtocolOption.parse(alpn)
+        if alpnStrict && alpn == nil { throw ValidationError("--alpn-strict needs --alpn (the protocols to require)") }
     }
 
     func run() throws {
@@ -90,6 +105,8 @@ struct ClientCommand: ParsableCommand {
             configuration.certificateVerification = .none
             Console.warn("--insecure: the server's certificate is NOT verified; anyone in the path can read and change this exchange")
         }
+        configuration.applicationProtocols = ApplicationProtocolOption.names(alpn)
+        configuration.requiresApplicationProtocol = alpnStrict
         configuration.keyLog = try traceOptions.openKeyLog()
         let context = try GnuTLS().makeContext(configuration: configuration)
         Console.warnDeprecated(context)
@@ -124,6 +141,10 @@ struct ClientCommand: ParsableCommand {
                 Console.out("   server certificate: \(certificate.subject), valid until \(certificate.notAfter.utcDay), SHA-256 \(certificate.sha256Fingerprint)")
             }
             Console.out("   \(info.verification)")
+            let offered = context.configuration.applicationProtocols
+            if !offered.isEmpty {
+                Console.out("   " + ApplicationProtocolOption.step(role: .client, listed: offered, agreed: info.applicationProtocol))
+            }
         }
         try socket.write(message)
         if !json { Console.out("2. message sent: \(message)") }
@@ -142,8 +163,13 @@ struct ClientCommand: ParsableCommand {
             closeNote = "close_notify sent; the server kept the connection open"
         }
         if json {
+            let configuration = context.configuration
+            let alpn = configuration.applicationProtocols.isEmpty ? nil : ApplicationProtocolReport(
+                protocols: configuration.applicationProtocols, strict: configuration.requiresApplicationProtocol,
+                agreed: info.applicationProtocol)
             Console.json(ExchangeReport(role: "client", peer: socket.peer.description, negotiated: info,
-                                        sent: message, received: replyText, closing: closeNote, trace: trace.events))
+                                        sent: message, received: replyText, closing: closeNote, trace: trace.events,
+                                        alpn: alpn))
         } else {
             Console.out("4. disconnected from the server (\(closeNote))")
         }

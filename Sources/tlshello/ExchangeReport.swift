@@ -10,5 +10,7 @@ struct ExchangeReport: Encodable {
     let received: String
     let closing: String
     var trace: [TLSTraceEvent]? = nil
+    /// ALPN, when this side offered or accepts protocols (`--alpn`).
+    var alpn: ApplicationProtocolReport? = nil
     var connection: Int? = nil
 }

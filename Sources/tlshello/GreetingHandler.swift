@@ -44,7 +44,8 @@ final class GreetingHandler: ChannelInboundHandler {
         if let completed = event as? TLSHandshakeCompleted {
             info = completed.info
             log.step(connection, peer, "2. handshake done: \(completed.info.protocolName), \(completed.info.cipherSuite)"
-                     + (completed.info.serverName.map { ", SNI \($0)" } ?? ""))
+                     + (completed.info.serverName.map { ", SNI \($0)" } ?? "")
+                     + log.applicationProtocolNote(completed.info))
             let seconds = settings.messageTimeout
             messageTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(seconds * 1000))) {
                 self.give(up: context, reason: TLSError.timedOut(stage: .read, seconds: seconds).description)

@@ -18,6 +18,10 @@ struct ServerCommand: ParsableCommand {
         or signature is under 112-bit security (RSA under 2048 bits, SHA-1) is served with a \
         warning at start-up.
 
+        --alpn accepts application protocols (ALPN, RFC 7301), the server's order deciding. A \
+        client that offers none of them is served without ALPN, or refused with the \
+        no_application_protocol alert under --alpn-strict.
+
         Once bound, the server prints 'listening on ADDR:PORT' (the real port with --port 0).
 
         Example: tlshello server --port 0 --tls-version tlsv1.2
@@ -72,6 +76,15 @@ struct ServerCommand: ParsableCommand {
         valueName: "seconds"))
     var ticketLifetime: Double?
 
+    @Option(name: .customLong("alpn"), help: ArgumentHelp(
+        "Application protocols to accept through ALPN, most preferred first, comma-separated (e.g. h2,http/1.1).",
+        valueName: "list"))
+    var alpn: String?
+
+    @Flag(name: .customLong("alpn-strict"), help: ArgumentHelp(
+        "Refuse a client that offers protocols, none of them in --alpn, with the no_application_protocol alert (RFC 7301); without it such a client is served without ALPN."))
+    var alpnStrict = false
+
     @OptionGroup var traceOptions: TraceOptions
 
     @Flag(help: "Print no line per connection, only the server's own lines and failures.")
@@ -95,6 +108,8 @@ struct ServerCommand: ParsableCommand {
         if echo && reply != nil {
             throw ValidationError("--reply has no effect with --echo: drop one")
         }
+        _ = try ApplicationProtocolOption.parse(alpn)
+        if alpnStrict && alpn == nil { throw ValidationError("--alpn-strict needs --alpn (the protocols to require)") }
     }
 
     func run() throws {
@@ -102,7 +117,9 @@ struct ServerCommand: ParsableCommand {
         // between start-up and the signal thread.
         SignalWaiter.block([SIGINT, SIGTERM, SIGHUP])
         MallocTuning.keepFreedMemory()
-        let log = ServerLog(json: json, quiet: quiet)
+        var log = ServerLog(json: json, quiet: quiet)
+        log.applicationProtocols = ApplicationProtocolOption.names(alpn)
+        log.requiresApplicationProtocol = alpnStrict
         let server: GreetingServer
         do {
             let policy = try versions.policy()
@@ -113,6 +130,8 @@ struct ServerCommand: ParsableCommand {
             configuration.handshakeTimeout = handshakeTimeout
             configuration.sessionTickets = sessionTickets
             if let ticketLifetime { configuration.ticketLifetime = ticketLifetime }
+            configuration.applicationProtocols = ApplicationProtocolOption.names(alpn)
+            configuration.requiresApplicationProtocol = alpnStrict
             configuration.keyLog = try traceOptions.openKeyLog()
             let context = try GnuTLS().makeContext(configuration: configuration)
             Console.warnDeprecated(context)
@@ -127,10 +146,17 @@ struct ServerCommand: ParsableCommand {
             server = try GreetingServer(host: host, port: port, context: context, settings: settings, log: log)
             let fixed = configuration
             server.handleSignals { () throws(TLSError) in try GnuTLS().makeContext(configuration: fixed) }
-            let features = (echo ? ", echo" : "") + (sessionTickets ? ", session tickets" : ", no session tickets")
+            let alpnText = configuration.applicationProtocols.isEmpty ? ""
+                : ", ALPN \(ApplicationProtocolList.text(configuration.applicationProtocols))" + (alpnStrict ? " (strict)" : "")
+            let features = (echo ? ", echo" : "") + (sessionTickets ? ", session tickets" : ", no session tickets") + alpnText
+            var fields = ["address": server.localAddress.host, "port": String(server.localAddress.port),
+                          "versions": policy.summary]
+            if !configuration.applicationProtocols.isEmpty {
+                fields["alpn"] = configuration.applicationProtocols.joined(separator: ",")
+                fields["alpnStrict"] = String(alpnStrict)
+            }
             log.notice("listening on \(server.localAddress) (\(policy.summary), \(GnuTLS().name)\(features))", event: "listening",
-                       fields: ["address": server.localAddress.host, "port": String(server.localAddress.port),
-                                "versions": policy.summary])
+                       fields: fields)
         } catch {
             if json { Console.json(ErrorReport(error)) }
             Console.err("tlshello server: \(error)")

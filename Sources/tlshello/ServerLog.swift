@@ -6,6 +6,10 @@ import SecureSockets
 struct ServerLog: Sendable {
     let json: Bool
     var quiet = false
+    /// The protocols the server accepts through ALPN (`--alpn`), reported with each exchange.
+    var applicationProtocols: [String] = []
+    /// Whether the server refuses clients with no protocol in common (`--alpn-strict`).
+    var requiresApplicationProtocol = false
 
     /// One numbered step of a connection (plain mode only).
     func step(_ connection: Int, _ peer: String, _ text: String) {
@@ -29,12 +33,21 @@ struct ServerLog: Sendable {
         }
     }
 
+    /// What ALPN came to, for the handshake step: `, ALPN h2`, `, no ALPN protocol agreed` when
+    /// the server accepts protocols and the client agreed on none, or nothing.
+    func applicationProtocolNote(_ info: SessionInfo) -> String {
+        if let agreed = info.applicationProtocol { return ", ALPN \(agreed)" }
+        return applicationProtocols.isEmpty ? "" : ", no ALPN protocol agreed"
+    }
+
     /// A completed exchange (JSON mode only).
     func exchange(_ connection: Int, _ peer: String, info: SessionInfo, received: String, sent: String,
                   trace: [TLSTraceEvent]?) {
         guard json, !quiet else { return }
+        let alpn = applicationProtocols.isEmpty ? nil : ApplicationProtocolReport(
+            protocols: applicationProtocols, strict: requiresApplicationProtocol, agreed: info.applicationProtocol)
         Console.json(ExchangeReport(role: "server", peer: peer, negotiated: info, sent: sent, received: received,
-                                    closing: "close_notify sent", trace: trace, connection: connection))
+                                    closing: "close_notify sent", trace: trace, alpn: alpn, connection: connection))
     }
 
     /// A server-level line (listening, stopping).

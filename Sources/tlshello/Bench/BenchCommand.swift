@@ -70,6 +70,11 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("server-name"), help: ArgumentHelp("Host name (at most 255 bytes) or IP address to send as SNI and, with --cafile, to verify.", valueName: "name"))
     var serverName: String?
 
+    @Option(name: .customLong("alpn"), help: ArgumentHelp(
+        "Application protocols to offer through ALPN, most preferred first, comma-separated (e.g. h2,http/1.1); the report names the one agreed.",
+        valueName: "list"))
+    var alpn: String?
+
     @Option(help: ArgumentHelp("Seconds allowed for each connect, handshake, write and read.", valueName: "seconds"))
     var timeout: Double = 10
 
@@ -94,6 +99,7 @@ struct BenchCommand: ParsableCommand {
         if resume && mode == .idle { throw ValidationError("--resume does not apply to --mode idle") }
         if resume && mode == .bulk { throw ValidationError("--resume does not apply to --mode bulk") }
         if mode != .bulk && bytes != nil { throw ValidationError("--bytes applies to --mode bulk only") }
+        _ = try ApplicationProtocolOption.parse(alpn)
         for source in sources where !IPAddress.isLiteral(source) {
             throw ValidationError("--source '\(source)' is not an IP address")
         }
@@ -126,11 +132,13 @@ struct BenchCommand: ParsableCommand {
         } else {
             configuration.certificateVerification = .none
         }
+        configuration.applicationProtocols = ApplicationProtocolOption.names(alpn)
         let context = try GnuTLS().makeContext(configuration: configuration)
         Console.warnDeprecated(context)
         try DescriptorLimit.raise(toAtLeast: connections * (mode == .idle ? 1 : 2) + 64)
         let plan = BenchPlan(host: host, port: port, mode: mode, connections: connections, duration: duration,
-                             message: Array(message.utf8), bytes: bytes ?? Self.defaultBulkBytes, resume: resume, sources: sources, timeout: timeout)
+                             message: Array(message.utf8), bytes: bytes ?? Self.defaultBulkBytes, resume: resume, sources: sources, timeout: timeout,
+                             applicationProtocols: configuration.applicationProtocols)
         let generator = LoadGenerator(plan: plan, context: context)
         let stopSignals = StopSignals { generator.stop() }
         if cafile == nil && !json {

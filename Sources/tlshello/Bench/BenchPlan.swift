@@ -31,6 +31,8 @@ struct BenchPlan: Sendable {
     var resume: Bool
     var sources: [String]
     var timeout: Double
+    /// The protocols offered through ALPN (`--alpn`), most preferred first; empty for none.
+    var applicationProtocols: [String] = []
 
     /// Whether loops resume sessions (`--mode resume` or `--resume`).
     var resumes: Bool { resume || mode == .resume }

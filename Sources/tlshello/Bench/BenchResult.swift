@@ -72,7 +72,9 @@ struct BenchResult {
                 p50: latency(0.5) ?? 0, p90: latency(0.9) ?? 0, p99: latency(0.99) ?? 0, max: latency(1) ?? 0),
             clientCPUMillisecondsPerExchange: cpuPerExchange,
             bytes: plan.mode == .bulk ? bytes : nil, megabytesPerSecond: megabytesPerSecond,
-            protocol: info?.protocolName, cipherSuite: info?.cipherSuite, group: info?.group)
+            protocol: info?.protocolName, cipherSuite: info?.cipherSuite, group: info?.group,
+            applicationProtocols: plan.applicationProtocols.isEmpty ? nil : plan.applicationProtocols,
+            applicationProtocol: info?.applicationProtocol)
     }
 
     /// The JSON shape of a run.
@@ -94,6 +96,10 @@ struct BenchResult {
         let `protocol`: String?
         let cipherSuite: String?
         let group: String?
+        /// The protocols offered through ALPN (absent without `--alpn`).
+        let applicationProtocols: [String]?
+        /// The protocol the first completed handshake agreed on through ALPN.
+        let applicationProtocol: String?
     }
 
     /// Latency quantiles in milliseconds.
@@ -107,7 +113,10 @@ struct BenchResult {
     /// The report in lines, for people.
     var lines: [String] {
         var lines: [String] = []
-        let negotiated = info.map { "\($0.protocolName) \($0.cipherSuite)" + ($0.group.map { " (\($0))" } ?? "") } ?? "no handshake completed"
+        var negotiated = info.map { "\($0.protocolName) \($0.cipherSuite)" + ($0.group.map { " (\($0))" } ?? "") } ?? "no handshake completed"
+        if let info, !plan.applicationProtocols.isEmpty {
+            negotiated += info.applicationProtocol.map { ", ALPN \($0)" } ?? ", no ALPN protocol agreed"
+        }
         let noun = plan.mode == .idle ? "connections opened" : "exchanges"
         lines.append("bench \(plan.mode.rawValue) against \(TLSError.hostPort(plan.host, plan.port)), "
                      + "\(plan.connections) connection\(plan.connections == 1 ? "" : "s"): \(negotiated)")
