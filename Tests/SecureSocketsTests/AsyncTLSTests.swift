@@ -42,6 +42,57 @@ import Testing
         try await within { try await serving.value }
     }
 
+    @Test func bothSidesSeeTheApplicationProtocolAgreedThroughALPNOrRefused() async throws {
+        var serverConfiguration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: .pem(Fixtures.server.certificatePEM, label: "server.pem"),
+            privateKey: .pem(Fixtures.server.privateKeyPEM, label: "server.key"))
+        serverConfiguration.applicationProtocols = ["h2", "http/1.1"]
+        serverConfiguration.requiresApplicationProtocol = true
+        let server = try await bind(GnuTLS().makeContext(configuration: serverConfiguration))
+        let served = Events<SessionInfo>()
+        let failures = Events<any Error>()
+        let serving = Task {
+            try await server.run(onFailure: { error, _ in failures.yield(error) }) { connection in
+                served.yield(connection.info)
+                try await connection.channel.executeThenClose { _, _ in }
+            }
+        }
+        defer { serving.cancel() }
+
+        var clientConfiguration = TLSConfiguration.makeClientConfiguration()
+        clientConfiguration.trustRoots = .pem(Fixtures.server.certificatePEM, label: "trust.pem")
+        clientConfiguration.applicationProtocols = ["http/1.1"]
+        let clientContext = try GnuTLS().makeContext(configuration: clientConfiguration)
+        let port = try port(of: server)
+        let clientInfo = try await within {
+            let connection = try await ClientBootstrap(group: .singletonMultiThreadedEventLoopGroup)
+                .connect(host: "127.0.0.1", port: port, tlsContext: clientContext)
+            try await connection.channel.executeThenClose { _, _ in }
+            return connection.info
+        }
+        #expect(clientInfo.applicationProtocol == "http/1.1")
+        #expect(try await served.next().applicationProtocol == "http/1.1")
+
+        // No protocol in common: the strict server refuses (no_application_protocol), the client
+        // throws, and the connection never reaches the handler.
+        clientConfiguration.applicationProtocols = ["spdy/3"]
+        let strangerContext = try GnuTLS().makeContext(configuration: clientConfiguration)
+        let refusal = await #expect(throws: TLSError.self) {
+            try await within {
+                let connection = try await ClientBootstrap(group: .singletonMultiThreadedEventLoopGroup)
+                    .connect(host: "127.0.0.1", port: port, tlsContext: strangerContext)
+                try await connection.channel.executeThenClose { _, _ in }
+            }
+        }
+        #expect(refusal?.kind == "no-common-application-protocol", "client threw \(String(describing: refusal))")
+        let reported = try await failures.next()
+        #expect((reported as? TLSError)?.kind == "no-common-application-protocol", "server reported \(reported)")
+        #expect(served.count == 1)
+
+        serving.cancel()
+        try await within { try await serving.value }
+    }
+
     @Test func readmeShowsTheExampleTheTestsRun() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
