@@ -39,9 +39,10 @@ public struct TLSServer: Sendable {
     /// connection closes (close_notify first), if the handler has not closed it already.
     ///
     /// Cancelling the task stops the server: the listening socket closes at once, connections still
-    /// handshaking close, and each connection being served is closed gracefully (close_notify, then
-    /// at most ``TLSHandler/drainTimeout`` for the peer's answer); the handlers see their inbound
-    /// stream end. `run` returns once every connection is closed and every handler has returned.
+    /// handshaking close, and each connection being served is closed gracefully, as its
+    /// ``TLSHandler`` closes: close_notify, then a bounded wait for the peer's. The handlers see
+    /// their inbound stream end. `run` returns once every connection is closed and every handler
+    /// has returned.
     ///
     /// - Parameters:
     ///   - onFailure: called with the error and the peer's address, from any task, for each
