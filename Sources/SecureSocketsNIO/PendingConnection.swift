@@ -23,8 +23,8 @@ struct PendingConnection: Sendable {
             try channel.pipeline.syncOperations.addHandler(tlsHandler)
             try channel.pipeline.syncOperations.addHandler(handoff)
         } catch {
-            // Completes the promise unless the handoff handler was added (it owns the promise then,
-            // and fails it when the pipeline goes).
+            // The handoff handler, which owns the promise once it is in the pipeline, is not in
+            // it: complete the promise here (NIO reports a promise dropped pending as a leak).
             promise.fail(error)
             throw error
         }
