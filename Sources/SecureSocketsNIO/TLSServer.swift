@@ -44,6 +44,17 @@ public struct TLSServer: Sendable {
     /// their inbound stream end. `run` returns once every connection is closed and every handler
     /// has returned.
     ///
+    /// ```swift
+    /// let serving = Task {
+    ///     try await server.run(onFailure: { error, _ in print(error) }) { connection in
+    ///         print(connection.info.applicationProtocol ?? "no ALPN")
+    ///         try await connection.channel.executeThenClose { inbound, outbound in /* ... */ }
+    ///     }
+    /// }
+    /// // ...
+    /// serving.cancel()   // stops the server; `try await serving.value` returns once all is closed
+    /// ```
+    ///
     /// - Parameters:
     ///   - onFailure: called with the error and the peer's address, from any task, for each
     ///     connection that failed (not for those closed because the server is stopping).
