@@ -271,6 +271,47 @@ import Testing
         try await within { try await serving.value }
     }
 
+    @Test func cancellingAClientMidHandshakeClosesItsConnection() async throws {
+        // A TCP server that reads the ClientHello and never answers.
+        let listener = try await ServerBootstrap(group: .singletonMultiThreadedEventLoopGroup)
+            .bind(host: "127.0.0.1", port: 0) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
+            }
+        let port = try #require(listener.channel.localAddress?.port)
+        let hello = Events<Int>()
+        let peer = Task {
+            try await listener.executeThenClose { accepted in
+                for try await child in accepted {
+                    // What the client sent, counted until it closed the connection.
+                    return try await child.executeThenClose { inbound, _ in
+                        var count = 0
+                        for try await bytes in inbound {
+                            if count == 0 { hello.yield(bytes.readableBytes) }
+                            count += bytes.readableBytes
+                        }
+                        return count
+                    }
+                }
+                return 0
+            }
+        }
+        defer { peer.cancel() }
+
+        let client = Task {
+            try await ClientBootstrap(group: .singletonMultiThreadedEventLoopGroup)
+                .connect(host: "127.0.0.1", port: port, tlsContext: Fixtures.clientContext())
+        }
+        #expect(try await hello.next() > 0)
+        client.cancel()
+        await #expect(throws: CancellationError.self) {
+            try await within { try await client.value }
+        }
+        // The client closed its connection: the peer's read ends.
+        #expect(try await within { try await peer.value } > 0)
+    }
+
     @Test func bindingAnAddressInUseThrowsTypedError() async throws {
         let server = try await bind(Fixtures.serverContext())
         let port = try port(of: server)
