@@ -39,6 +39,7 @@ public final class GnuTLSContext: TLSContext, @unchecked Sendable {
     /// - Throws: ``TLSError`` naming the file, token or option at fault.
     public init(configuration: TLSConfiguration) throws(TLSError) {
         try configuration.validate()
+        try ApplicationProtocols.validate(configuration.applicationProtocols)
         self.configuration = configuration
         priorityString = GnuTLSPriority.string(for: configuration.versions)
         priority = try GnuTLSPriority.compile(priorityString)

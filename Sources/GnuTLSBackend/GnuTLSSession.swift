@@ -43,6 +43,12 @@ final class GnuTLSSession: TLSSession {
     /// A renegotiation ClientHello was just refused and GnuTLS still holds it (see ``read(maximum:)``).
     private var refusedHelloBuffered = false
     private(set) var isHandshakeComplete = false
+    /// The application protocol agreed on, read once when the handshake completes.
+    private(set) var applicationProtocol: String?
+    /// Why this side refused a handshake GnuTLS had completed (a strict client whose server agreed
+    /// to no application protocol): thrown again by every later ``handshake()``, which must not
+    /// start GnuTLS over.
+    private var refusal: TLSError?
     /// What was negotiated, made on first use after the handshake (parsing the peer's chain has
     /// a cost that a caller who never asks should not pay).
     var info: SessionInfo? {
@@ -117,6 +123,7 @@ final class GnuTLSSession: TLSSession {
             verification.install(on: session)
             peerPurpose = verification.purpose
         }
+        try ApplicationProtocols.install(on: session, configuration: configuration)
         installTransport()
         installKeyLog()
     }
@@ -222,11 +229,14 @@ final class GnuTLSSession: TLSSession {
 
     func handshake() throws(TLSError) -> TLSProgress {
         if isHandshakeComplete { return .complete }
+        if let refusal { throw refusal }
         while true {
             let before = bufferedNetworkInput
             let code = gnutls_handshake(session)
             switch code {
             case GNUTLS_E_SUCCESS:
+                applicationProtocol = ApplicationProtocols.selected(session)
+                try refuseMissingApplicationProtocol()
                 isHandshakeComplete = true
                 clientHelloBytes = []
                 if let tracer {
@@ -248,6 +258,21 @@ final class GnuTLSSession: TLSSession {
                 throw HandshakeFailure.explain(code, in: self)
             }
         }
+    }
+
+    /// On a client that requires an application protocol (``TLSConfiguration/requiresApplicationProtocol``)
+    /// and offered some: refuses a handshake in which the server agreed to none, with the
+    /// `no_application_protocol` alert. (A server refuses during the handshake, through GnuTLS.)
+    private func refuseMissingApplicationProtocol() throws(TLSError) {
+        let configuration = context.configuration
+        guard role == .client, configuration.requiresApplicationProtocol, !configuration.applicationProtocols.isEmpty,
+              applicationProtocol == nil else { return }
+        sendAlert(GNUTLS_A_NO_APPLICATION_PROTOCOL)
+        let failure = TLSError.noCommonApplicationProtocol(
+            detail: "this side offered \(ApplicationProtocolList.text(configuration.applicationProtocols)) and requires one; the server agreed to none (it answered without ALPN)",
+            library: nil, alert: Alerts.describe(GNUTLS_A_NO_APPLICATION_PROTOCOL, fatal: true))
+        refusal = failure
+        throw failure
     }
 
     /// On a server waiting for the rest of the ClientHello: refuses it at once when its header declares

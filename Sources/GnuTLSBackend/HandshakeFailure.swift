@@ -12,6 +12,12 @@ enum HandshakeFailure {
         case GNUTLS_E_FATAL_ALERT_RECEIVED:
             let alert = Alerts.received(session.session)
             session.tracer?.didReceiveAlert(alert)
+            if alert.code == UInt8(GNUTLS_A_NO_APPLICATION_PROTOCOL.rawValue) && session.role == .client {
+                let offered = ApplicationProtocolList.text(context.configuration.applicationProtocols)
+                return .noCommonApplicationProtocol(
+                    detail: "this side offered \(offered); the server accepts none of them and refused the handshake (\(alert))",
+                    library: library, alert: alert)
+            }
             if alert.code == UInt8(GNUTLS_A_PROTOCOL_VERSION.rawValue) {
                 return .noCommonVersion(detail: "this side offered \(offered); the peer answered \(alert)",
                                         library: library, alert: alert)
@@ -32,6 +38,10 @@ enum HandshakeFailure {
             // Each of these is the peer closing mid-handshake only when the input really ended;
             // otherwise the code is explained below like any other failure.
             if session.inputEnded { return .closedDuringHandshake(library: library) }
+        case GNUTLS_E_NO_APPLICATION_PROTOCOL:
+            session.sendAppropriateAlert(for: code)
+            return .noCommonApplicationProtocol(detail: applicationProtocolText(session), library: library,
+                                                alert: Alerts.appropriate(for: code))
         case GNUTLS_E_HANDSHAKE_TOO_LARGE:
             session.sendAppropriateAlert(for: code)
             return .handshakeFailed(reason: oversizedText(session), library: library,
@@ -77,6 +87,17 @@ enum HandshakeFailure {
         }
         session.sendAppropriateAlert(for: code)
         return .handshakeFailed(reason: library.message, library: library, alert: nil)
+    }
+
+    /// What each side offered when GnuTLS found no application protocol in common (a server
+    /// requiring one, or a client whose server chose a protocol it had not offered).
+    private static func applicationProtocolText(_ session: GnuTLSSession) -> String {
+        let own = ApplicationProtocolList.text(session.context.configuration.applicationProtocols)
+        guard session.role == .server else {
+            return "the server chose a protocol this side did not offer; this side offered \(own)"
+        }
+        let offered = ClientHelloSummary.parse(session.clientHelloBytes)?.applicationProtocols ?? []
+        return "the client offered \(ApplicationProtocolList.text(offered)); this server accepts \(own) and requires one"
     }
 
     /// Why a handshake message was too large, with its declared size when the session saw it.

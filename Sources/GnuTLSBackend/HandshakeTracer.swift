@@ -92,7 +92,12 @@ final class HandshakeTracer {
             parts.append(Self.cipherSuiteName(hello.cipherSuite))
             if let group = hello.group { parts.append("key share \(TLSWire.groupName(group))") }
             if hello.secureRenegotiation { parts.append("secure renegotiation") }
+            if let chosen = hello.applicationProtocol { parts.append("ALPN \(ApplicationProtocolList.shown(chosen))") }
             details = parts.joined(separator: ", ")
+        case GNUTLS_HANDSHAKE_ENCRYPTED_EXTENSIONS.rawValue:
+            if let chosen = HandshakeFacts.encryptedExtensionsProtocol(body: body) {
+                details = "ALPN \(ApplicationProtocolList.shown(chosen))"
+            }
         case GNUTLS_HANDSHAKE_CERTIFICATE_PKT.rawValue:
             let chain = HandshakeFacts.certificates(body: body, tls13: tls13)
             if let first = chain.first,

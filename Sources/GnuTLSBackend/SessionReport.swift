@@ -38,7 +38,8 @@ enum SessionReport {
             peerCertificates: PeerCertificates.chain(of: handle),
             verification: verification,
             resumed: gnutls_session_is_resumed(handle) != 0,
-            warnings: ChainStrength.weaknesses(of: PeerCertificates.der(of: handle)).map(\.text)
+            warnings: ChainStrength.weaknesses(of: PeerCertificates.der(of: handle)).map(\.text),
+            applicationProtocol: session.applicationProtocol
         )
     }
 

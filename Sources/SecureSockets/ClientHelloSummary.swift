@@ -32,6 +32,9 @@ public struct ClientHelloSummary: Sendable, Equatable {
     public var groups: [UInt16] = []
     /// True when the client signals secure renegotiation (renegotiation_info extension).
     public var secureRenegotiation = false
+    /// The application protocols the client offers through ALPN, in its order of preference
+    /// (empty when it sent no ALPN extension). The client's own bytes: escape them for display.
+    public var applicationProtocols: [String] = []
     /// True when the whole ClientHello was read; otherwise the fields hold what its first bytes said
     /// (e.g. no supported_versions yet, so the versions are only the legacy_version's guess).
     package var isWhole = true
@@ -108,6 +111,8 @@ public struct ClientHelloSummary: Sendable, Equatable {
                 while let wire = versions.u16() { summary.record(wireVersion: wire) }
             case 0xff01:
                 summary.secureRenegotiation = true
+            case 0x0010:
+                summary.applicationProtocols = ApplicationProtocolList.decode(body) ?? []
             default:
                 break
             }

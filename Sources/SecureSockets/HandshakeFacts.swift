@@ -13,9 +13,12 @@ public enum HandshakeFacts {
         public var isHelloRetryRequest: Bool
         /// True when the renegotiation_info extension is present (secure renegotiation).
         public var secureRenegotiation: Bool
+        /// The application protocol the server chose through ALPN (TLS 1.2; TLS 1.3 sends it in
+        /// EncryptedExtensions, see ``encryptedExtensionsProtocol(body:)``).
+        public var applicationProtocol: String? = nil
     }
 
-    /// The trace details of a ClientHello: versions, suites, groups, SNI.
+    /// The trace details of a ClientHello: versions, suites, groups, SNI, ALPN offer.
     public static func clientHello(body: [UInt8]) -> String {
         guard let hello = ClientHelloSummary.parse(body: body) else { return "" }
         var parts: [String] = []
@@ -31,6 +34,9 @@ public enum HandshakeFacts {
             parts.append("groups " + names.joined(separator: " ") + (hello.groups.count > 4 ? " …" : ""))
         }
         if let name = hello.serverName { parts.append("SNI \(name)") }
+        if !hello.applicationProtocols.isEmpty {
+            parts.append("ALPN " + hello.applicationProtocols.map(ApplicationProtocolList.shown).joined(separator: " "))
+        }
         return parts.joined(separator: ", ")
     }
 
@@ -49,10 +55,23 @@ public enum HandshakeFacts {
             case 0x002b: if let version = field.u16() { hello.version = version }
             case 0x0033: hello.group = field.u16()
             case 0xff01: hello.secureRenegotiation = true
+            case 0x0010: hello.applicationProtocol = ApplicationProtocolList.decode(content)?.first
             default: break
             }
         }
         return hello
+    }
+
+    /// The application protocol a TLS 1.3 server chose, from an EncryptedExtensions body (its
+    /// length-prefixed extensions block); nil when it holds no ALPN extension.
+    public static func encryptedExtensionsProtocol(body: [UInt8]) -> String? {
+        var reader = ByteReader(bytes: body)
+        guard let length = reader.u16(), let all = reader.take(Int(length)) else { return nil }
+        var extensions = ByteReader(bytes: all)
+        while let type = extensions.u16(), let size = extensions.u16(), let content = extensions.take(Int(size)) {
+            if type == 0x0010 { return ApplicationProtocolList.decode(content)?.first }
+        }
+        return nil
     }
 
     /// The group a HelloRetryRequest asks for, from its extensions block (length-prefixed).

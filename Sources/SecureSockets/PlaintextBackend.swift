@@ -40,6 +40,7 @@ final class PlaintextSession: TLSSession {
     var traceHandler: ((TLSTraceEvent) -> Void)?
     var resumptionTicket: TLSResumptionTicket? { nil }
     var isResumed: Bool { false }
+    var applicationProtocol: String? { nil }
 
     func receiveFromNetwork(_ bytes: UnsafeRawBufferPointer) { inbound.append(contentsOf: bytes) }
     func receiveEndOfInput() { ended = true }

@@ -114,6 +114,11 @@ public protocol TLSSession: AnyObject {
     /// True once the handshake completed by resuming an earlier session (cheaper to ask than
     /// ``info``, which describes the peer's certificates).
     var isResumed: Bool { get }
+    /// The application protocol agreed on through ALPN (e.g. `h2`), nil before the handshake
+    /// completes or when none was agreed. Cheap to ask (unlike ``info``, which describes the
+    /// peer's certificates): an event loop reads it after every handshake. Always equal to
+    /// ``info``'s ``SessionInfo/applicationProtocol``.
+    var applicationProtocol: String? { get }
 
     /// Called with each TLS message as it is sent or received, in wire order (set before the
     /// handshake starts). Sent messages are reported when ``takeNetworkOutput()`` hands their

@@ -110,6 +110,17 @@ public struct TLSConfiguration: Sendable, Equatable {
     /// most preferred first, e.g. `["h2", "http/1.1"]`. Empty: no ALPN. The protocol agreed on is
     /// ``SessionInfo/applicationProtocol``.
     public var applicationProtocols: [String] = []
+    /// Whether ALPN must agree on a protocol, RFC 7301's strict reading. Default false: a peer
+    /// with no protocol in common is served without ALPN (``SessionInfo/applicationProtocol``
+    /// is nil) and the application decides.
+    ///
+    /// When true, a server refuses a client that offers protocols, none of them in
+    /// ``applicationProtocols``, with the `no_application_protocol` alert (RFC 7301 §3.2); a
+    /// client that offers none is still served, without ALPN. A client fails the handshake, and
+    /// sends `no_application_protocol`, when the server agrees to none of its protocols. Either
+    /// side then throws ``TLSError/noCommonApplicationProtocol(detail:library:alert:)``. Ignored
+    /// while ``applicationProtocols`` is empty.
+    public var requiresApplicationProtocol = false
 
     /// Creates a configuration for `role` with every other field at its default.
     public init(role: Role) {
@@ -132,7 +143,9 @@ public struct TLSConfiguration: Sendable, Equatable {
     }
 
     /// Checks what can be checked without a TLS library: a server has a certificate and a key,
-    /// timeouts are positive, a raw priority string is not empty, and ``serverName`` can be one.
+    /// timeouts are positive, a raw priority string is not empty, ``serverName`` can be one, and
+    /// ``applicationProtocols`` fit the ALPN extension (each name 1 to 255 bytes, none twice,
+    /// the list at most 65,533 bytes as encoded).
     ///
     /// - Throws: ``TLSError/invalidConfiguration(_:)``; ``TLSError/invalidServerName(name:reason:)``
     ///   (see ``ServerName/validate(_:)``).
@@ -151,5 +164,6 @@ public struct TLSConfiguration: Sendable, Equatable {
             throw .invalidConfiguration("the ticket lifetime must be between 1 second and 7 days (604800 seconds)")
         }
         if let serverName { try ServerName.validate(serverName) }
+        try ApplicationProtocolList.validate(applicationProtocols)
     }
 }

@@ -29,6 +29,10 @@ public enum TLSError: Error, Sendable, Equatable, CustomStringConvertible {
     case setupFailed(operation: String, library: BackendError)
     /// Client and server have no TLS version in common; `detail` says which each side offered.
     case noCommonVersion(detail: String, library: BackendError?, alert: TLSAlert?)
+    /// ALPN agreed on no application protocol and the configuration requires one
+    /// (``TLSConfiguration/requiresApplicationProtocol``), or the peer refused with
+    /// `no_application_protocol`; `detail` says what each side offered or accepts.
+    case noCommonApplicationProtocol(detail: String, library: BackendError?, alert: TLSAlert?)
     /// The handshake failed for another reason; `alert` is the alert received, if any.
     case handshakeFailed(reason: String, library: BackendError?, alert: TLSAlert?)
     /// The peer's certificate was not accepted.
@@ -68,7 +72,8 @@ public enum TLSError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .invalidPriority(_, _, _, library), let .certificateFile(_, _, library),
              let .privateKeyFile(_, _, library), let .keyMismatch(_, _, library),
              let .wrongPassphrase(_, library), let .trustStore(_, _, library),
-             let .noCommonVersion(_, library, _), let .handshakeFailed(_, library, _),
+             let .noCommonVersion(_, library, _), let .noCommonApplicationProtocol(_, library, _),
+             let .handshakeFailed(_, library, _),
              let .alertReceived(_, library), let .closedDuringHandshake(library),
              let .prematureClose(library), let .protocolError(_, library),
              let .certificateGeneration(_, library):
@@ -96,6 +101,7 @@ public enum TLSError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidServerName: return "invalid-server-name"
         case .setupFailed: return "setup-failed"
         case .noCommonVersion: return "no-common-version"
+        case .noCommonApplicationProtocol: return "no-common-application-protocol"
         case .handshakeFailed: return "handshake-failed"
         case .verificationFailed: return "verification-failed"
         case .alertReceived: return "alert-received"
@@ -148,6 +154,8 @@ public enum TLSError: Error, Sendable, Equatable, CustomStringConvertible {
             sentence = "cannot \(operation): \(library.message)"
         case let .noCommonVersion(detail, _, _):
             sentence = "no common TLS version: \(detail)"
+        case let .noCommonApplicationProtocol(detail, _, _):
+            sentence = "no common application protocol (ALPN): \(detail)"
         case let .handshakeFailed(reason, _, _):
             sentence = "handshake failed: \(reason)"
         case let .verificationFailed(failure):

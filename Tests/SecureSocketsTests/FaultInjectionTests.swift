@@ -100,6 +100,17 @@ import Testing
         try pair.handshake()
     }
 
+    @Test func aFailureToSetTheApplicationProtocolsThrows() throws {
+        var configuration = Self.serverConfiguration(Fixtures.server)
+        configuration.applicationProtocols = ["h2", "http/1.1"]
+        configuration.sessionTickets = false
+        let context = try GnuTLS().makeContext(configuration: configuration)
+        let walk = try walk { () throws(TLSError) in _ = try context.makeSession(peerName: nil) }
+        #expect(walk.errors.map(\.kind) == ["setup-failed", "setup-failed", "setup-failed", "setup-failed"])
+        #expect(walk.errors.last?.description
+            == "cannot set the application protocols (ALPN) h2, http/1.1: Internal error in memory allocation. [GNUTLS_E_MEMORY_ERROR]")
+    }
+
     @Test func everyFailureOfCertificateGenerationThrows() throws {
         let issuer = Fixtures.make(CertificateRequest(subject: "CN=fault CA", keyType: .ecdsaP256, isCA: true))
         let request = CertificateRequest(subject: "CN=localhost", subjectAltNames: ["localhost", "127.0.0.1"], keyType: .ecdsaP256)
