@@ -122,7 +122,7 @@ HELLO_HTTP_BIN := Examples/HelloHTTP/.build/release/hello-http
 .PHONY: examples clean-examples
 
 examples: release
-	@scripts/ensure-packages.sh test "curl:curl" "nghttp2-client:nghttp" "binutils:nm"
+	@scripts/ensure-packages.sh test "curl:curl" "nghttp2-client:nghttp" "nghttp2-client:h2load" "binutils:nm"
 	$(SWIFT) build -c release --package-path Examples/HelloHTTP --product hello-http
 	scripts/examples.sh $(HELLO_HTTP_BIN) $(RELEASE_BIN)
 

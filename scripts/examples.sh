@@ -2,10 +2,11 @@
 # make examples: Examples/HelloHTTP's hello-http checked with real clients, verification on.
 #   scripts/examples.sh [HELLO_HTTP] [TLSHELLO]
 # A fresh certificate for localhost and 127.0.0.1 (tlshello cert) is the only trust root: curl
-# fetches GET / over HTTP/2 and over HTTP/1.1 (both names), nghttp over HTTP/2, a wrong path
-# gets 404, and curl without the certificate is refused. The binary links GnuTLS and neither
-# libssl, libcrypto nor BoringSSL. The server runs on a free port, is stopped by its PID with
-# SIGTERM and must exit 0. Every failure is named; the status is 1 if any check failed.
+# fetches GET / over HTTP/2 and over HTTP/1.1 (both names), nghttp over HTTP/2, h2load with ten
+# streams at a time on each connection, a wrong path gets 404, and curl without the certificate
+# is refused. The binary links GnuTLS and neither libssl, libcrypto nor BoringSSL. The server
+# runs on a free port, is stopped by its PID with SIGTERM and must exit 0. Every failure is
+# named; the status is 1 if any check failed.
 set -uo pipefail
 hello=${1:-Examples/HelloHTTP/.build/release/hello-http}
 tlshello=${2:-.build/release/tlshello}
@@ -18,8 +19,8 @@ pass() { echo "examples: ok: $*"; }
 for tool in "$hello" "$tlshello"; do
   [ -x "$tool" ] || { echo "examples: $tool is not built (make examples builds it)" >&2; exit 1; }
 done
-for tool in curl nghttp ldd nm; do
-  command -v "$tool" >/dev/null || { echo "examples: $tool is missing (Debian: curl, nghttp2-client, libc-bin, binutils)" >&2; exit 1; }
+for tool in curl nghttp h2load ldd nm timeout; do
+  command -v "$tool" >/dev/null || { echo "examples: $tool is missing (Debian: curl, nghttp2-client, libc-bin, binutils, coreutils)" >&2; exit 1; }
 done
 
 work=$(mktemp -d)
@@ -117,6 +118,23 @@ elif ! grep -q ':status: 200' "$work/nghttp.out" || ! grep -qF "$greeting" "$wor
   fail "nghttp: no 200 with the greeting"
 else
   pass "nghttp https://localhost:$port/: h2 negotiated, :status 200, the greeting"
+fi
+
+echo "== h2load (HTTP/2, streams multiplexed on each connection) =="
+# Many requests in flight on one connection: each burst of records must be answered in full.
+timeout 30 h2load -c 2 -m 10 -n 2000 "https://127.0.0.1:$port/" >"$work/h2load.out" 2>&1
+rc=$?
+summary=$(grep -E '^requests:' "$work/h2load.out")
+if [ $rc -eq 124 ]; then
+  fail "h2load -c 2 -m 10 -n 2000: no end within 30 s (requests left unanswered): ${summary:-no summary}"
+elif [ $rc -ne 0 ]; then
+  fail "h2load: exit $rc: $(tail -1 "$work/h2load.out")"
+elif ! grep -q '^Application protocol: h2$' "$work/h2load.out"; then
+  fail "h2load: h2 was not negotiated"
+elif ! grep -q '^status codes: 2000 2xx' "$work/h2load.out"; then
+  fail "h2load: not every request answered 2xx: $summary"
+else
+  pass "h2load -c 2 -m 10 -n 2000: 2000 answers 2xx over h2"
 fi
 
 echo "== SIGTERM to hello-http (PID $server_pid) =="
