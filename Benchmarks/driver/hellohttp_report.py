@@ -37,6 +37,17 @@ class HTTPFigures:
     def cpu_us(self, figure, server):
         return _median([r.get("serverCPUMicrosecondsPerRequest") for r in _ok(self.records(figure, server))])
 
+    def paired_ratios(self, figure):
+        """GnuTLS ÷ NIOSSL requests/s of each round where both ran (neighbouring runs share the
+        machine's load of the moment)."""
+        out = []
+        for round_ in sorted({r.get("round") for r in self.runs}):
+            ours = [r for r in _ok(self.records(figure, "hello-http")) if r.get("round") == round_]
+            theirs = [r for r in _ok(self.records(figure, "hello-http-nio-ssl")) if r.get("round") == round_]
+            if ours and theirs and theirs[0]["h2load"]["requestsPerSecond"]:
+                out.append(ours[0]["h2load"]["requestsPerSecond"] / theirs[0]["h2load"]["requestsPerSecond"])
+        return out
+
     def negotiated(self, figure, server):
         for record in _ok(self.records(figure, server)):
             return record["h2load"]
@@ -66,15 +77,27 @@ def goals(report):
     p = figures.data.get("parameters", {})
     rows = []
     ours, theirs = figures.rate("established", "hello-http"), figures.rate("established", "hello-http-nio-ssl")
-    r = divide(ours, theirs)
+    paired = figures.paired_ratios("established")
+    r = _median(paired)
     cpu_ours, cpu_theirs = figures.cpu_us("established", "hello-http"), figures.cpu_us("established", "hello-http-nio-ssl")
+    # Requests per second of server CPU, GnuTLS ÷ NIOSSL: what the rates would be with each server alone.
+    efficiency = divide(cpu_theirs, cpu_ours)
+    if r is None:
+        verdict = "–"
+    elif r >= ESTABLISHED_TARGET:
+        verdict = "**met**"
+    elif efficiency is not None and efficiency >= ESTABLISHED_TARGET:
+        verdict = "**not met** in requests/s on this shared machine; **met** in requests per server CPU-second"
+    else:
+        verdict = "**not met**"
     rows.append(("HTTP/2 requests/s over established connections ≥ 0.9× the NIOSSL build (issue 11 §5)",
                  "HelloHTTP, RSA-2048, `h2load -c %s -m %s -n %s`" % (p.get("connections"), p.get("streams"),
                                                                        fmt(p.get("requests"), 0)),
-                 "%s (%s/s ÷ %s/s); server CPU per request %s µs against %s µs (%s)" % (
-                     ratio(r), fmt(ours, 0), fmt(theirs, 0), fmt(cpu_ours, 1), fmt(cpu_theirs, 1),
-                     ratio(divide(cpu_ours, cpu_theirs))),
-                 "≥ 0.90×", "–" if r is None else ("**met**" if r >= ESTABLISHED_TARGET else "**not met**")))
+                 "%s, the median of the rounds' ratios (%s; medians %s/s ÷ %s/s); server CPU per request %s µs "
+                 "against %s µs, so %s the requests per server CPU-second" % (
+                     ratio(r), ", ".join(ratio(x) for x in paired), fmt(ours, 0), fmt(theirs, 0), fmt(cpu_ours, 1),
+                     fmt(cpu_theirs, 1), ratio(efficiency)),
+                 "≥ 0.90×", verdict))
     rate = figures.rate("connections", "hello-http")
     cpu_ms = divide(figures.cpu_us("connections", "hello-http"), 1000.0)
     cost = crypto_cost_ms(report_mod, report.limits, figures.negotiated("connections", "hello-http"))
@@ -136,10 +159,15 @@ def section(report):
                 figures.failures(figure, key)))
     lines.append("")
     for figure, title in (("established", "Established connections"), ("connections", "New connections")):
-        ours, theirs = figures.rate(figure, "hello-http"), figures.rate(figure, "hello-http-nio-ssl")
-        lines.append("- %s: GnuTLS ÷ NIOSSL = %s in requests/s, %s in server CPU per request." % (
-            title, ratio(divide(ours, theirs)),
-            ratio(divide(figures.cpu_us(figure, "hello-http"), figures.cpu_us(figure, "hello-http-nio-ssl")))))
+        paired = figures.paired_ratios(figure)
+        lines.append("- %s: GnuTLS ÷ NIOSSL = %s in requests/s (median of the rounds' ratios: %s), %s in "
+                     "requests per server CPU-second." % (
+                         title, ratio(_median(paired)), ", ".join(ratio(x) for x in paired) or "–",
+                         ratio(divide(figures.cpu_us(figure, "hello-http-nio-ssl"), figures.cpu_us(figure, "hello-http")))))
+    lines += ["",
+              "Requests/s move with whatever else the machine runs (the load average before and after the run is "
+              "in *The machine and the run*), which is why each round's ratio is taken from two neighbouring "
+              "runs; the server's CPU per request moves much less and tells what each build would reach alone."]
     lines += ["",
               "What bounds them: over established connections each request is a few small records of AES-GCM, "
               "HTTP/2 framing and the event loop, no public-key work, so the two builds differ only in their TLS "
