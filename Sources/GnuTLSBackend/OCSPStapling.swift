@@ -1,0 +1,85 @@
+import CGnuTLS
+import SecureSockets
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// OCSP stapling (RFC 6066 `status_request`): a server's response attached to its credentials,
+/// and what a client received.
+enum OCSPStapling {
+    /// RFC 6066's alert for a stapled status a client cannot accept (GnuTLS 3.7 has no constant).
+    static let badCertificateStatusResponse = gnutls_alert_description_t(rawValue: 113)
+
+    /// Reads the response of `source`, checks it is a successful OCSP response, and staples it
+    /// to the key pair number `index` of `credentials` (GnuTLS checks it is about that pair's
+    /// certificate). Returns what it says; adds a warning when clients will not accept it.
+    static func attach(
+        _ source: TLSConfiguration.OCSPResponseSource, to credentials: gnutls_certificate_credentials_t, index: UInt32,
+        certificate: CertificateInfo?, warnings: inout [String]
+    ) throws(TLSError) -> OCSPStatus {
+        let label = source.label
+        let der: [UInt8]
+        switch source {
+        case let .file(path):
+            switch FileContents.read(path) {
+            case let .success(bytes): der = bytes
+            case let .failure(failure): throw .ocspResponseFile(path: path, reason: failure.reason, library: nil)
+            }
+        case let .der(bytes, _):
+            der = bytes
+        }
+        guard !der.isEmpty else { throw .ocspResponseFile(path: label, reason: "the file is empty", library: nil) }
+        let response = try OCSPResponse(der: der) { library in
+            .ocspResponseFile(path: label, reason: library.code == GNUTLS_E_MEMORY_ERROR
+                ? "cannot allocate an OCSP response" : "not a DER OCSP response", library: library)
+        }
+        guard response.isSuccessful else {
+            throw .ocspResponseFile(path: label, reason: "the responder answered '\(response.responseStatusName)', not a status", library: nil)
+        }
+        guard let status = response.status(verified: false) else {
+            throw .ocspResponseFile(path: label, reason: "the response holds no certificate status", library: nil)
+        }
+        let code: Int32 = der.withUnsafeBufferPointer { bytes in
+            var datum = gnutls_datum_t(data: UnsafeMutablePointer(mutating: bytes.baseAddress), size: UInt32(bytes.count))
+            return gnutlsCall { gnutls_certificate_set_ocsp_status_request_mem(credentials, &datum, index, GNUTLS_X509_FMT_DER) }
+        }
+        if code == GNUTLS_E_OCSP_MISMATCH_WITH_CERTS {
+            let serial = response.serialNumber.map { "serial \($0)" } ?? "another certificate"
+            let own = certificate.map { "\($0.subject), serial \($0.serialNumber)" } ?? "the server's certificate"
+            throw .ocspResponseFile(path: label, reason: "the response is about \(serial), not about \(own)", library: .gnutls(code))
+        }
+        if code < 0 {
+            throw .ocspResponseFile(path: label, reason: "GnuTLS cannot staple it: \(BackendError.gnutls(code).message)",
+                                    library: .gnutls(code))
+        }
+        switch status.certificateStatus {
+        case .revoked:
+            warnings.append("OCSP response \(label) says the certificate is revoked: clients that verify will refuse it")
+        case .unknown:
+            warnings.append("OCSP response \(label) says the certificate's status is unknown: clients that require a good status will refuse it")
+        case .good:
+            break
+        }
+        if let next = status.nextUpdate, next < Date() {
+            warnings.append("OCSP response \(label) is out of date (next update \(next.utcText)): it is not stapled until replaced")
+        }
+        return status
+    }
+
+    /// What the OCSP response the server stapled for its certificate says; nil when it stapled
+    /// none (or nothing readable). `verified` tells whether GnuTLS's verification of the chain
+    /// checked it (signature, certificate, dates) and found it acceptable.
+    static func received(_ session: gnutls_session_t) -> OCSPStatus? {
+        var datum = gnutls_datum_t()
+        // The datum points into the session: not to be freed.
+        guard gnutls_ocsp_status_request_get2(session, 0, &datum) == GNUTLS_E_SUCCESS, let data = datum.data,
+              datum.size > 0 else { return nil }
+        let der = Array(UnsafeBufferPointer(start: data, count: Int(datum.size)))
+        guard let response = try? OCSPResponse(der: der, { library in .setupFailed(operation: "read the OCSP response", library: library) }),
+              response.isSuccessful else { return nil }
+        return response.status(verified: gnutls_ocsp_status_request_is_checked(session, 0) != 0)
+    }
+}
