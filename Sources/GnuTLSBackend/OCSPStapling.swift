@@ -15,7 +15,9 @@ enum OCSPStapling {
 
     /// Reads the response of `source`, checks it is a successful OCSP response, and staples it
     /// to the key pair number `index` of `credentials` (GnuTLS checks it is about that pair's
-    /// certificate). Returns what it says; adds a warning when clients will not accept it.
+    /// certificate). Returns what it says; adds a warning for an `unknown` status, which clients
+    /// requiring a good one refuse. GnuTLS staples neither a revoked nor an out-of-date response:
+    /// either is refused here.
     static func attach(
         _ source: TLSConfiguration.OCSPResponseSource, to credentials: gnutls_certificate_credentials_t, index: UInt32,
         certificate: CertificateInfo?, warnings: inout [String]
@@ -51,20 +53,19 @@ enum OCSPStapling {
             let own = certificate.map { "\($0.subject), serial \($0.serialNumber)" } ?? "the server's certificate"
             throw .ocspResponseFile(path: label, reason: "the response is about \(serial), not about \(own)", library: .gnutls(code))
         }
+        if code == GNUTLS_E_EXPIRED {
+            // GnuTLS staples neither a revoked status nor one past its next update.
+            let reason = status.certificateStatus == .revoked
+                ? "it says the certificate is \(status.summary.replacing(", not verified", with: "")); a revoked status is not stapled"
+                : "it is out of date (next update \(status.nextUpdate?.utcText ?? "unknown") has passed): fetch a new one"
+            throw .ocspResponseFile(path: label, reason: reason, library: .gnutls(code))
+        }
         if code < 0 {
             throw .ocspResponseFile(path: label, reason: "GnuTLS cannot staple it: \(BackendError.gnutls(code).message)",
                                     library: .gnutls(code))
         }
-        switch status.certificateStatus {
-        case .revoked:
-            warnings.append("OCSP response \(label) says the certificate is revoked: clients that verify will refuse it")
-        case .unknown:
+        if status.certificateStatus == .unknown {
             warnings.append("OCSP response \(label) says the certificate's status is unknown: clients that require a good status will refuse it")
-        case .good:
-            break
-        }
-        if let next = status.nextUpdate, next < Date() {
-            warnings.append("OCSP response \(label) is out of date (next update \(next.utcText)): it is not stapled until replaced")
         }
         return status
     }

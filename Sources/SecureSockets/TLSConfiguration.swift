@@ -135,8 +135,9 @@ public struct TLSConfiguration: Sendable, Equatable {
     /// The OCSP response (DER, RFC 6960) a server staples for its certificate when a client asks
     /// (`status_request`, RFC 6066), e.g. one fetched with `openssl ocsp` from the issuer's
     /// responder. Read when the context is made (so a reload picks up a fresh one); it must be a
-    /// successful response about this certificate. GnuTLS stops stapling it once its next update
-    /// has passed. Nil (the default): nothing stapled. Ignored by a client.
+    /// successful response about this certificate, not revoked and not past its next update
+    /// (GnuTLS staples neither; it also stops stapling a response once its next update passes).
+    /// Nil (the default): nothing stapled. Ignored by a client.
     public var ocspResponse: OCSPResponseSource?
     /// Whether a client requires a good OCSP status stapled by the server: a verified response
     /// that says `good`. Without one the handshake fails with `bad_certificate_status_response`
