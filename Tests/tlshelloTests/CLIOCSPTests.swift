@@ -59,6 +59,20 @@ struct CLIOCSPTests {
         }
     }
 
+    /// A response whose signature was damaged after signing fails verification, even without
+    /// --require-ocsp (OpenSSL staples it unchecked).
+    @Test func aStapledResponseThatDoesNotVerifyFailsVerification() throws {
+        let ca = try ThrowawayCA()
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: try ca.response(.good))))
+        bytes[bytes.count - 5] ^= 0xff  // inside the signature
+        let damaged = ca.folder.file("damaged.der")
+        try Data(bytes).write(to: URL(fileURLWithPath: damaged))
+        let server = try OpenSSLServer(["-cert", ca.leaf, "-key", ca.leafKey, "-status_file", damaged])
+        let result = try tlshello(["client", "127.0.0.1", "--port", String(server.port), "--cafile", ca.ca, "--timeout", "5"])
+        #expect(result.status == 1)
+        #expect(result.stderr == "tlshello client: certificate verification failed: the OCSP response the server stapled does not verify (not signed by the certificate's issuer or a responder it named)\n")
+    }
+
     @Test func aRevokedOrForeignResponseIsRefusedAtStartUp() throws {
         let ca = try ThrowawayCA()
         let revoked = try ca.response(.revoked)
