@@ -46,8 +46,8 @@ final class GnuTLSSession: TLSSession {
     /// The application protocol agreed on, read once when the handshake completes.
     private(set) var applicationProtocol: String?
     /// Why this side refused a handshake GnuTLS had completed (a strict client whose server agreed
-    /// to no application protocol): thrown again by every later ``handshake()``, which must not
-    /// start GnuTLS over.
+    /// to no application protocol) or one ``ServerChecks`` stopped (pins, OCSP): thrown again by
+    /// every later ``handshake()``, which must not start GnuTLS over.
     private var refusal: TLSError?
     /// What was negotiated, made on first use after the handshake (parsing the peer's chain has
     /// a cost that a caller who never asks should not pay).
@@ -272,6 +272,7 @@ final class GnuTLSSession: TLSSession {
                 if let failure = serverCheckFailure {
                     serverCheckFailure = nil
                     sendAlert(failure.alert)
+                    refusal = failure.error
                     throw failure.error
                 }
                 throw HandshakeFailure.explain(code, in: self)
