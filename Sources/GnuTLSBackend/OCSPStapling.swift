@@ -70,6 +70,15 @@ enum OCSPStapling {
         return status
     }
 
+    /// On a server, what the response stapled in `session` says: the context's response when the
+    /// client asked for one (status_request) and it was still current; otherwise nil.
+    static func sent(_ session: gnutls_session_t, context: GnuTLSContext) -> OCSPStatus? {
+        guard let status = context.ocspStatus,
+              gnutls_session_get_flags(session) & GNUTLS_SFLAGS_CLI_REQUESTED_OCSP.rawValue != 0,
+              status.nextUpdate.map({ $0 > Date() }) ?? true else { return nil }
+        return status
+    }
+
     /// What the OCSP response the server stapled for its certificate says; nil when it stapled
     /// none (or nothing readable). `verified` tells whether GnuTLS's verification of the chain
     /// checked it (signature, certificate, dates) and found it acceptable.

@@ -43,7 +43,8 @@ enum SessionReport {
             resumed: gnutls_session_is_resumed(handle) != 0,
             warnings: ChainStrength.weaknesses(of: PeerCertificates.der(of: handle)).map(\.text),
             applicationProtocol: session.applicationProtocol,
-            ocspStatus: session.role == .client && gnutls_session_is_resumed(handle) == 0 ? OCSPStapling.received(handle) : nil
+            ocspStatus: gnutls_session_is_resumed(handle) != 0 ? nil
+                : session.role == .client ? OCSPStapling.received(handle) : OCSPStapling.sent(handle, context: session.context)
         )
     }
 

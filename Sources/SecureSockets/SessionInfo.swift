@@ -34,8 +34,10 @@ public struct SessionInfo: Sendable, Equatable, Codable {
     public var warnings: [String]
     /// The application protocol agreed on through ALPN (e.g. `h2`), or nil when none was.
     public var applicationProtocol: String?
-    /// What the OCSP response the server stapled says about its certificate (a client's view);
-    /// nil when the server stapled none, on a resumed session, and on a server.
+    /// What the OCSP response the server stapled says about its certificate: on a client, what it
+    /// received (``OCSPStatus/verified`` telling whether it passed the checks); on a server, what it
+    /// stapled for this client (``OCSPStatus/verified`` false: a server does not check its own).
+    /// Nil when nothing was stapled, and on a resumed session.
     public var ocspStatus: OCSPStatus?
 
     /// Creates a snapshot.

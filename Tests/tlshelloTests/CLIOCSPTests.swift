@@ -83,6 +83,21 @@ struct CLIOCSPTests {
         #expect(result.stderr.hasSuffix("; a revoked status is not stapled [GNUTLS_E_EXPIRED]\n"))
     }
 
+    @Test func theServersJSONSaysWhatItStapledForEachClient() throws {
+        let ca = try ThrowawayCA()
+        let server = try ServerUnderTest(["--cert", ca.leaf, "--key", ca.leafKey, "--ocsp-response", try ca.response(.good), "--json"])
+        #expect(server.process.stdout.contains("\"event\":\"ocsp\""))
+        let result = try server.client(["--cafile", ca.ca, "--resume"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(server.process.waitUntil(timeout: 10) { String(decoding: $0, as: UTF8.self).count(linesContaining: "\"event\":\"exchange\"") == 2 })
+        let exchanges = try server.process.stdout.nonEmptyLines.filter { $0.contains("\"event\":\"exchange\"") }.map { line in
+            try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        }
+        let stapled = exchanges.map { (($0["negotiated"] as? [String: Any])?["ocspStatus"] as? [String: Any])?["certificateStatus"] as? String }
+        // The full handshake stapled the response; the resumed one sent no certificate and no status.
+        #expect(stapled == ["good", nil])
+    }
+
     @Test(arguments: versions)
     func anUnknownStatusIsShownAndFailsOnlyWithRequireOCSP(version: String) throws {
         let ca = try ThrowawayCA()
