@@ -66,7 +66,8 @@ public final class GnuTLSContext: TLSContext, @unchecked Sendable {
             try Self.loadTrust(configuration.trustRoots, into: credentials.raw)
         }
         if configuration.role == .server, let response = configuration.ocspResponse {
-            ocspStatus = try OCSPStapling.attach(response, to: credentials.raw, index: 0, certificate: leaf, warnings: &warnings)
+            // One key pair today; every credentials structure and pair that may serve goes in the list.
+            ocspStatus = try OCSPStapling.attach(response, to: [(credentials.raw, 1)], certificate: leaf, warnings: &warnings)
         } else {
             ocspStatus = nil
         }

@@ -83,7 +83,7 @@ final class OCSPResponse {
         var serial = GnuTLSDatum()
         guard gnutls_ocsp_resp_get_single(raw, 0, nil, nil, nil, &serial.raw, nil, nil, nil, nil, nil) == GNUTLS_E_SUCCESS
         else { return nil }
-        return serial.bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+        return colonHex(serial.bytes).replacing(":", with: "")
     }
 
     /// RFC 5280's name of a CRL reason code (nil for none or an unknown one).

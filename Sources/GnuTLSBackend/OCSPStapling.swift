@@ -14,12 +14,12 @@ enum OCSPStapling {
     static let badCertificateStatusResponse = gnutls_alert_description_t(rawValue: 113)
 
     /// Reads the response of `source`, checks it is a successful OCSP response, and staples it
-    /// to the key pair number `index` of `credentials` (GnuTLS checks it is about that pair's
-    /// certificate). Returns what it says; adds a warning for an `unknown` status, which clients
-    /// requiring a good one refuse. GnuTLS staples neither a revoked nor an out-of-date response:
-    /// either is refused here.
+    /// to every key pair of `targets` (each credentials structure with its number of pairs) whose
+    /// certificate it is about (GnuTLS checks that); at least one must be. Returns what it says;
+    /// adds a warning for an `unknown` status, which clients requiring a good one refuse. GnuTLS
+    /// staples neither a revoked nor an out-of-date response: either is refused here.
     static func attach(
-        _ source: TLSConfiguration.OCSPResponseSource, to credentials: gnutls_certificate_credentials_t, index: UInt32,
+        _ source: TLSConfiguration.OCSPResponseSource, to targets: [(credentials: gnutls_certificate_credentials_t, pairs: Int)],
         certificate: CertificateInfo?, warnings: inout [String]
     ) throws(TLSError) -> OCSPStatus {
         let label = source.label
@@ -44,10 +44,26 @@ enum OCSPStapling {
         guard let status = response.status(verified: false) else {
             throw .ocspResponseFile(path: label, reason: "the response holds no certificate status", library: nil)
         }
-        let code: Int32 = der.withUnsafeBufferPointer { bytes in
-            var datum = gnutls_datum_t(data: UnsafeMutablePointer(mutating: bytes.baseAddress), size: UInt32(bytes.count))
-            return gnutlsCall { gnutls_certificate_set_ocsp_status_request_mem(credentials, &datum, index, GNUTLS_X509_FMT_DER) }
+        var code = GNUTLS_E_OCSP_MISMATCH_WITH_CERTS
+        var stapled = false
+        for target in targets {
+            for index in 0..<target.pairs {
+                let result: Int32 = der.withUnsafeBufferPointer { bytes in
+                    var datum = gnutls_datum_t(data: UnsafeMutablePointer(mutating: bytes.baseAddress), size: UInt32(bytes.count))
+                    return gnutlsCall {
+                        gnutls_certificate_set_ocsp_status_request_mem(target.credentials, &datum, UInt32(index), GNUTLS_X509_FMT_DER)
+                    }
+                }
+                if result == GNUTLS_E_SUCCESS {
+                    stapled = true
+                } else if result != GNUTLS_E_OCSP_MISMATCH_WITH_CERTS {
+                    code = result
+                    break
+                }
+            }
+            if code != GNUTLS_E_OCSP_MISMATCH_WITH_CERTS { break }
         }
+        if stapled && code == GNUTLS_E_OCSP_MISMATCH_WITH_CERTS { code = GNUTLS_E_SUCCESS }
         if code == GNUTLS_E_OCSP_MISMATCH_WITH_CERTS {
             let serial = response.serialNumber.map { "serial \($0)" } ?? "another certificate"
             let own = certificate.map { "\($0.subject), serial \($0.serialNumber)" } ?? "the server's certificate"
