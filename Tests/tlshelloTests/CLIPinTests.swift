@@ -39,6 +39,12 @@ struct CLIPinTests {
         #expect(object["kind"] as? String == "pin-mismatch")
         #expect(server.process.waitForLine(containing: "failed: handshake failed: the peer sent a fatal alert: certificate is bad (GNUTLS_A_BAD_CERTIFICATE)") != nil,
                 "\(server.process.stdout)")
+        // The trace shows the alert going out right after the server's verified flight.
+        let traced = try server.client(["--cafile", Paths.demoCertificate, "--pin", Self.otherPin, "--trace"])
+        let lines = traced.stdout.nonEmptyLines
+        #expect(lines.last?.hasPrefix("→ Alert              bad_certificate (fatal") == true, "\(traced.stdout)")
+        #expect(lines.contains { $0.hasPrefix(version == "tlsv1.2" ? "← ServerHelloDone" : "← Finished") })
+        #expect(!lines.contains { $0.hasPrefix("→ Finished") }, "the client refuses before its own Finished")
         // The server goes on serving.
         #expect(try server.client(["--cafile", Paths.demoCertificate, "--pin", Self.demoPin]).status == 0)
     }
