@@ -100,7 +100,7 @@ public struct TLSConfiguration: Sendable, Equatable {
     public var keyLog: KeyLogFile?
     /// Whether a server issues session tickets and resumes sessions from them (TLS 1.2 and 1.3).
     /// Default true. The ticket key is random, made when the configuration is compiled, and never
-    /// leaves the process; see ``ticketLifetime``.
+    /// leaves the process, unless ``ticketKey`` gives one to share; see ``ticketLifetime``.
     public var sessionTickets = true
     /// How long a server's session ticket stays valid, in seconds; also the period at which the
     /// ticket key rotates (a ticket from the previous period still resumes, an older one gets a
