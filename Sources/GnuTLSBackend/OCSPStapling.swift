@@ -72,7 +72,7 @@ enum OCSPStapling {
         if code == GNUTLS_E_EXPIRED {
             // GnuTLS staples neither a revoked status nor one past its next update.
             let reason = status.certificateStatus == .revoked
-                ? "it says the certificate is \(status.summary.replacing(", not verified", with: "")); a revoked status is not stapled"
+                ? "it says the certificate is \(status.summary); a revoked status is not stapled"
                 : "it is out of date (next update \(status.nextUpdate?.utcText ?? "unknown") has passed): fetch a new one"
             throw .ocspResponseFile(path: label, reason: reason, library: .gnutls(code))
         }

@@ -53,7 +53,7 @@ public struct OCSPStatus: Sendable, Equatable, Codable {
     public var isGood: Bool { verified && certificateStatus == .good }
 
     /// In words, e.g. `good (this update 2026-11-29 15:00:00 UTC, next update 2026-12-06 15:00:00 UTC)`
-    /// or `revoked on 2026-11-28 10:00:00 UTC (keyCompromise)`.
+    /// or `revoked on 2026-11-28 10:00:00 UTC (keyCompromise), this update …`; ``verified`` is not part of it.
     public var summary: String {
         var text = certificateStatus.rawValue
         if certificateStatus == .revoked, let revocationTime { text += " on \(revocationTime.utcText)" }
@@ -61,7 +61,6 @@ public struct OCSPStatus: Sendable, Equatable, Codable {
         var dates = "this update \(thisUpdate.utcText)"
         if let nextUpdate { dates += ", next update \(nextUpdate.utcText)" }
         text += certificateStatus == .revoked ? ", \(dates)" : " (\(dates))"
-        if !verified { text += ", not verified" }
         return text
     }
 }

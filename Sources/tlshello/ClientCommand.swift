@@ -161,7 +161,9 @@ struct ClientCommand: ParsableCommand {
                 Console.out("   server certificate: \(certificate.subject), valid until \(certificate.notAfter.utcDay), SHA-256 \(certificate.sha256Fingerprint)")
             }
             Console.out("   \(info.verification)")
-            if let ocsp = info.ocspStatus { Console.out("   OCSP status stapled: \(ocsp.summary)") }
+            if let ocsp = info.ocspStatus {
+                Console.out("   OCSP status stapled: \(ocsp.summary)" + (ocsp.verified ? "" : ", not verified"))
+            }
             let offered = context.configuration.applicationProtocols
             if !offered.isEmpty {
                 Console.out("   " + ApplicationProtocolOption.step(role: .client, listed: offered, agreed: info.applicationProtocol))

@@ -161,7 +161,7 @@ struct ServerCommand: ParsableCommand {
                            event: "certificate", fields: ["certificate": cert, "key": key, "subject": leaf.subject])
             }
             if let ocspResponse, let status = context.ocspStatus {
-                log.notice("OCSP response read: \(ocspResponse) (\(status.summary.replacing(", not verified", with: "")))", event: "ocsp",
+                log.notice("OCSP response read: \(ocspResponse) (\(status.summary))", event: "ocsp",
                            fields: ["file": ocspResponse, "status": status.certificateStatus.rawValue])
             }
             if let ticketKeyFile {
@@ -179,7 +179,7 @@ struct ServerCommand: ParsableCommand {
                 if let ticketKeyPath { fresh.ticketKey = try TLSTicketKey.load(path: ticketKeyPath) }
                 let context = try GnuTLS().makeContext(configuration: fresh)
                 if let ocspPath, let status = context.ocspStatus {
-                    reloadLog.notice("SIGHUP: OCSP response re-read: \(ocspPath) (\(status.summary.replacing(", not verified", with: "")))",
+                    reloadLog.notice("SIGHUP: OCSP response re-read: \(ocspPath) (\(status.summary))",
                                event: "ocsp", fields: ["file": ocspPath, "status": status.certificateStatus.rawValue])
                 }
                 if let ticketKeyPath {
