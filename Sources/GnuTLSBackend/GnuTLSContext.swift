@@ -30,6 +30,8 @@ public final class GnuTLSContext: TLSContext, @unchecked Sendable {
     let priority: PriorityCache
     /// A server's session ticket key (nil for clients and with tickets off).
     let ticketKey: SessionTicketKey?
+    /// What the OCSP response a server staples says (nil: none configured, or a client).
+    public let ocspStatus: OCSPStatus?
 
     /// Loads and compiles `configuration`. Reads files: do not call on an event loop.
     ///
@@ -45,7 +47,15 @@ public final class GnuTLSContext: TLSContext, @unchecked Sendable {
         priority = try GnuTLSPriority.compile(priorityString)
         let names = priority.versionNames
         enabledVersions = TLSVersion.allCases.reversed().filter { names.contains($0.displayName) }
-        ticketKey = configuration.role == .server && configuration.sessionTickets ? try SessionTicketKey() : nil
+        if configuration.role == .server && configuration.sessionTickets {
+            if let shared = configuration.ticketKey {
+                ticketKey = SessionTicketKey(shared)
+            } else {
+                ticketKey = try SessionTicketKey()
+            }
+        } else {
+            ticketKey = nil
+        }
         credentials = try CertificateCredentials()
         var warnings: [String] = []
         var leaf: CertificateInfo?
@@ -54,6 +64,12 @@ public final class GnuTLSContext: TLSContext, @unchecked Sendable {
         }
         if configuration.role == .client && configuration.certificateVerification != .none {
             try Self.loadTrust(configuration.trustRoots, into: credentials.raw)
+        }
+        if configuration.role == .server, let response = configuration.ocspResponse {
+            // One key pair today; every credentials structure and pair that may serve goes in the list.
+            ocspStatus = try OCSPStapling.attach(response, to: [(credentials.raw, 1)], certificate: leaf, warnings: &warnings)
+        } else {
+            ocspStatus = nil
         }
         self.warnings = warnings
         self.localCertificate = leaf

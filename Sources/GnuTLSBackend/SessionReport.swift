@@ -17,12 +17,15 @@ enum SessionReport {
             summary = GnuTLSDatum(adoptingCString: description).string
         }
         let configuration = session.context.configuration
-        let verification: String
+        var verification: String
         switch (session.role, configuration.certificateVerification) {
         case (.server, _): verification = "no client certificate requested"
         case (.client, .fullVerification): verification = "verified (chain and name \(session.expectedName ?? ""))"
         case (.client, .noHostnameVerification): verification = "chain verified, name not checked"
         case (.client, .none): verification = "not verified (insecure)"
+        }
+        if session.role == .client && !configuration.publicKeyPins.isEmpty && gnutls_session_is_resumed(handle) == 0 {
+            verification += ", public key pin matched"
         }
         return SessionInfo(
             version: version,
@@ -39,7 +42,9 @@ enum SessionReport {
             verification: verification,
             resumed: gnutls_session_is_resumed(handle) != 0,
             warnings: ChainStrength.weaknesses(of: PeerCertificates.der(of: handle)).map(\.text),
-            applicationProtocol: session.applicationProtocol
+            applicationProtocol: session.applicationProtocol,
+            ocspStatus: gnutls_session_is_resumed(handle) != 0 ? nil
+                : session.role == .client ? OCSPStapling.received(handle) : OCSPStapling.sent(handle, context: session.context)
         )
     }
 

@@ -35,7 +35,20 @@ enum Verification {
             problems.append(.nameMismatch(expected: session.expectedName ?? "", names: leaf?.namesForMatching ?? []))
         }
         if has(GNUTLS_CERT_SIGNER_NOT_CA) { problems.append(.signerNotCA) }
-        if has(GNUTLS_CERT_REVOKED) { problems.append(.revoked) }
+        if has(GNUTLS_CERT_REVOKED) {
+            // Said by the response the server stapled, when it says so (GnuTLS checks it with the chain).
+            if let stapled = OCSPStapling.received(session.session), stapled.certificateStatus == .revoked {
+                problems.append(.other("certificate revoked: the OCSP response the server stapled says \(stapled.summary)"))
+            } else {
+                problems.append(.revoked)
+            }
+        }
+        if has(GNUTLS_CERT_INVALID_OCSP_STATUS) {
+            problems.append(.other("the OCSP response the server stapled does not verify (not signed by the certificate's issuer or a responder it named)"))
+        }
+        if has(GNUTLS_CERT_MISSING_OCSP_STATUS) {
+            problems.append(.other("the certificate requires a stapled OCSP response (TLS feature status_request) and the server stapled none"))
+        }
         if has(GNUTLS_CERT_PURPOSE_MISMATCH) {
             let purpose = session.peerPurpose ?? .tlsServer
             // The leaf's purposes, or those of the first certificate in the chain that lacks the

@@ -24,7 +24,7 @@ public struct SessionInfo: Sendable, Equatable, Codable {
     /// The peer's certificate chain as sent, leaf first (empty if it sent none).
     public var peerCertificates: [CertificateInfo]
     /// How the peer was checked: `verified`, `not verified (--insecure)`, `chain verified, name not checked`,
-    /// or `no client certificate requested`.
+    /// or `no client certificate requested`; a client with public key pins adds `, public key pin matched`.
     public var verification: String
     /// True when the session was resumed rather than fully negotiated.
     public var resumed: Bool
@@ -34,13 +34,18 @@ public struct SessionInfo: Sendable, Equatable, Codable {
     public var warnings: [String]
     /// The application protocol agreed on through ALPN (e.g. `h2`), or nil when none was.
     public var applicationProtocol: String?
+    /// What the OCSP response the server stapled says about its certificate: on a client, what it
+    /// received (``OCSPStatus/verified`` telling whether it passed the checks); on a server, what it
+    /// stapled for this client (``OCSPStatus/verified`` false: a server does not check its own).
+    /// Nil when nothing was stapled, and on a resumed session.
+    public var ocspStatus: OCSPStatus?
 
     /// Creates a snapshot.
     public init(
         version: TLSVersion?, protocolName: String, cipherSuite: String, keyExchange: String,
         group: String?, signatureAlgorithm: String?, cipher: String, mac: String, summary: String,
         serverName: String?, peerCertificates: [CertificateInfo], verification: String, resumed: Bool,
-        warnings: [String] = [], applicationProtocol: String? = nil
+        warnings: [String] = [], applicationProtocol: String? = nil, ocspStatus: OCSPStatus? = nil
     ) {
         self.version = version
         self.protocolName = protocolName
@@ -57,5 +62,6 @@ public struct SessionInfo: Sendable, Equatable, Codable {
         self.resumed = resumed
         self.warnings = warnings
         self.applicationProtocol = applicationProtocol
+        self.ocspStatus = ocspStatus
     }
 }

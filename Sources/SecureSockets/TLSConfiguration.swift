@@ -100,7 +100,7 @@ public struct TLSConfiguration: Sendable, Equatable {
     public var keyLog: KeyLogFile?
     /// Whether a server issues session tickets and resumes sessions from them (TLS 1.2 and 1.3).
     /// Default true. The ticket key is random, made when the configuration is compiled, and never
-    /// leaves the process; see ``ticketLifetime``.
+    /// leaves the process, unless ``ticketKey`` gives one to share; see ``ticketLifetime``.
     public var sessionTickets = true
     /// How long a server's session ticket stays valid, in seconds; also the period at which the
     /// ticket key rotates (a ticket from the previous period still resumes, an older one gets a
@@ -121,6 +121,51 @@ public struct TLSConfiguration: Sendable, Equatable {
     /// side then throws ``TLSError/noCommonApplicationProtocol(detail:library:alert:)``. Ignored
     /// while ``applicationProtocols`` is empty.
     public var requiresApplicationProtocol = false
+
+    // MARK: Pins, OCSP stapling, shared ticket keys
+
+    /// The public key pins (RFC 7469) a client accepts: the server is accepted only when a
+    /// certificate of its verified chain (leaf, intermediates or the trust anchor) has one of
+    /// them; with ``CertificateVerification/none`` only the leaf is compared. Checked right after
+    /// the chain is verified, before this side's Finished: a mismatch sends `bad_certificate` and
+    /// throws ``TLSError/publicKeyPinMismatch(expected:presented:)``. A resumed session is not
+    /// checked again (its ticket came from a checked handshake). Empty (the default): no pinning.
+    /// Ignored by a server.
+    public var publicKeyPins: [PublicKeyPin] = []
+    /// The OCSP response (DER, RFC 6960) a server staples for its certificate when a client asks
+    /// (`status_request`, RFC 6066), e.g. one fetched with `openssl ocsp` from the issuer's
+    /// responder. Read when the context is made (so a reload picks up a fresh one); it must be a
+    /// successful response about this certificate, not revoked and not past its next update
+    /// (GnuTLS staples neither; it also stops stapling a response once its next update passes).
+    /// Nil (the default): nothing stapled. Ignored by a client.
+    public var ocspResponse: OCSPResponseSource?
+    /// Whether a client requires a good OCSP status stapled by the server: a verified response
+    /// that says `good`. Without one the handshake fails with `bad_certificate_status_response`
+    /// and ``TLSError/ocspStatusRequired(reason:alert:)``. Default false: whatever the server
+    /// staples is reported in ``SessionInfo/ocspStatus``, and only a `revoked` one fails (with
+    /// verification on, as a revoked certificate). Needs verification: ``validate()`` refuses it with
+    /// ``CertificateVerification/none``.
+    public var requiresOCSPStatus = false
+    /// The master key a server encrypts session tickets with, to share with other server
+    /// processes (see ``TLSTicketKey``). Nil (the default): a random key made with the context,
+    /// which never leaves the process.
+    public var ticketKey: TLSTicketKey?
+
+    /// Where a stapled OCSP response comes from.
+    public enum OCSPResponseSource: Sendable, Equatable {
+        /// A file holding the DER response.
+        case file(String)
+        /// The DER response in memory; `label` names it in error messages.
+        case der([UInt8], label: String)
+
+        /// A name for messages: the path, or the label.
+        public var label: String {
+            switch self {
+            case let .file(path): return path
+            case let .der(_, label): return label
+            }
+        }
+    }
 
     /// Creates a configuration for `role` with every other field at its default.
     public init(role: Role) {
@@ -145,7 +190,7 @@ public struct TLSConfiguration: Sendable, Equatable {
     /// Checks what can be checked without a TLS library: a server has a certificate and a key,
     /// timeouts are positive, a raw priority string is not empty, ``serverName`` can be one, and
     /// ``applicationProtocols`` fit the ALPN extension (each name 1 to 255 bytes, none twice,
-    /// the list at most 65,533 bytes as encoded).
+    /// the list at most 65,533 bytes as encoded), and ``requiresOCSPStatus`` comes with verification.
     ///
     /// - Throws: ``TLSError/invalidConfiguration(_:)``; ``TLSError/invalidServerName(name:reason:)``
     ///   (see ``ServerName/validate(_:)``).
@@ -165,5 +210,8 @@ public struct TLSConfiguration: Sendable, Equatable {
         }
         if let serverName { try ServerName.validate(serverName) }
         try ApplicationProtocolList.validate(applicationProtocols)
+        if requiresOCSPStatus && certificateVerification == .none {
+            throw .invalidConfiguration("requiring an OCSP status needs verification: an unverified response proves nothing")
+        }
     }
 }

@@ -18,6 +18,11 @@ struct ClientCommand: ParsableCommand {
         printed after the handshake. A server that agrees on none is no error unless --alpn-strict \
         is given.
 
+        --pin accepts the server only if a certificate of its verified chain (with --insecure: \
+        the leaf) has the given public key pin (RFC 7469, sha256/BASE64); --json shows each \
+        certificate's pin. The client always asks for a stapled OCSP status and prints it; a \
+        revoked one fails verification, and --require-ocsp also fails without a good one.
+
         Example: tlshello client 127.0.0.1 --cafile certs/diegoUcamCert.pem
         """
     )
@@ -59,6 +64,15 @@ struct ClientCommand: ParsableCommand {
         "Fail, with the no_application_protocol alert, unless the server agrees to one of the --alpn protocols."))
     var alpnStrict = false
 
+    @Option(name: .customLong("pin"), help: ArgumentHelp(
+        "Accept the server only if its verified chain has this public key pin (RFC 7469 sha256/BASE64); repeat for backup pins.",
+        valueName: "sha256/base64"))
+    var pins: [String] = []
+
+    @Flag(name: .customLong("require-ocsp"), help: ArgumentHelp(
+        "Fail, with the bad_certificate_status_response alert, unless the server staples a verified OCSP response saying good."))
+    var requireOCSP = false
+
     @OptionGroup var traceOptions: TraceOptions
 
     @Flag(help: "Print one JSON object for the exchange instead of the numbered steps.")
@@ -70,6 +84,10 @@ struct ClientCommand: ParsableCommand {
         if insecure && cafile != nil { throw ValidationError("--insecure and --cafile contradict each other: pick one") }
         _ = try ApplicationProtocolOption.parse(alpn)
         if alpnStrict && alpn == nil { throw ValidationError("--alpn-strict needs --alpn (the protocols to require)") }
+        _ = try PinOption.parse(pins)
+        if requireOCSP && insecure {
+            throw ValidationError("--require-ocsp needs verification: with --insecure the OCSP response is not checked")
+        }
     }
 
     func run() throws {
@@ -107,6 +125,8 @@ struct ClientCommand: ParsableCommand {
         }
         configuration.applicationProtocols = ApplicationProtocolOption.names(alpn)
         configuration.requiresApplicationProtocol = alpnStrict
+        configuration.publicKeyPins = pins.compactMap { try? PublicKeyPin($0) }  // checked by validate()
+        configuration.requiresOCSPStatus = requireOCSP
         configuration.keyLog = try traceOptions.openKeyLog()
         let context = try GnuTLS().makeContext(configuration: configuration)
         Console.warnDeprecated(context)
@@ -141,6 +161,9 @@ struct ClientCommand: ParsableCommand {
                 Console.out("   server certificate: \(certificate.subject), valid until \(certificate.notAfter.utcDay), SHA-256 \(certificate.sha256Fingerprint)")
             }
             Console.out("   \(info.verification)")
+            if let ocsp = info.ocspStatus {
+                Console.out("   OCSP status stapled: \(ocsp.summary)" + (ocsp.verified ? "" : ", not verified"))
+            }
             let offered = context.configuration.applicationProtocols
             if !offered.isEmpty {
                 Console.out("   " + ApplicationProtocolOption.step(role: .client, listed: offered, agreed: info.applicationProtocol))

@@ -22,6 +22,11 @@ struct ServerCommand: ParsableCommand {
         client that offers none of them is served without ALPN, or refused with the \
         no_application_protocol alert under --alpn-strict.
 
+        --ocsp-response staples an OCSP response (DER, e.g. from 'openssl ocsp -respout') for \
+        clients that ask; --ticket-key-file shares the session ticket key with other server \
+        processes (write one with 'tlshello ticket-key FILE'), so a client resumes on any of \
+        them. SIGHUP re-reads both, with the certificate and key.
+
         Once bound, the server prints 'listening on ADDR:PORT' (the real port with --port 0).
 
         Example: tlshello server --port 0 --tls-version tlsv1.2
@@ -85,6 +90,16 @@ struct ServerCommand: ParsableCommand {
         "Refuse a client that offers protocols, none of them in --alpn, with the no_application_protocol alert (RFC 7301); without it such a client is served without ALPN."))
     var alpnStrict = false
 
+    @Option(name: .customLong("ocsp-response"), help: ArgumentHelp(
+        "OCSP response (DER) to staple for the certificate when a client asks (status_request); re-read on SIGHUP.",
+        valueName: "der"))
+    var ocspResponse: String?
+
+    @Option(name: .customLong("ticket-key-file"), help: ArgumentHelp(
+        "Session ticket key shared with other server processes (mode 0600; see 'tlshello ticket-key'); re-read on SIGHUP. Default: a random key of this process.",
+        valueName: "file"))
+    var ticketKeyFile: String?
+
     @OptionGroup var traceOptions: TraceOptions
 
     @Flag(help: "Print no line per connection, only the server's own lines and failures.")
@@ -110,6 +125,9 @@ struct ServerCommand: ParsableCommand {
         }
         _ = try ApplicationProtocolOption.parse(alpn)
         if alpnStrict && alpn == nil { throw ValidationError("--alpn-strict needs --alpn (the protocols to require)") }
+        if !sessionTickets && ticketKeyFile != nil {
+            throw ValidationError("--ticket-key-file has no effect with --no-session-tickets: drop one")
+        }
     }
 
     func run() throws {
@@ -133,6 +151,8 @@ struct ServerCommand: ParsableCommand {
             configuration.applicationProtocols = ApplicationProtocolOption.names(alpn)
             configuration.requiresApplicationProtocol = alpnStrict
             configuration.keyLog = try traceOptions.openKeyLog()
+            configuration.ocspResponse = ocspResponse.map { .file($0) }
+            configuration.ticketKey = try ticketKeyFile.map { path throws(TLSError) in try TLSTicketKey.load(path: path) }
             let context = try GnuTLS().makeContext(configuration: configuration)
             Console.warnDeprecated(context)
             for warning in context.warnings { Console.warn(warning) }
@@ -140,15 +160,38 @@ struct ServerCommand: ParsableCommand {
                 log.notice("certificate read: \(cert) (\(leaf.subject), valid until \(leaf.notAfter.utcDay)), key read: \(key)",
                            event: "certificate", fields: ["certificate": cert, "key": key, "subject": leaf.subject])
             }
+            if let ocspResponse, let status = context.ocspStatus {
+                log.notice("OCSP response read: \(ocspResponse) (\(status.summary))", event: "ocsp",
+                           fields: ["file": ocspResponse, "status": status.certificateStatus.rawValue])
+            }
+            if let ticketKeyFile {
+                log.notice("session ticket key read: \(ticketKeyFile)", event: "ticket-key", fields: ["file": ticketKeyFile])
+            }
             let settings = GreetingServer.Settings(reply: reply ?? Self.defaultReply, messageTimeout: messageTimeout,
                                                    maximumConnections: maximumConnections, grace: grace, trace: traceOptions,
                                                    echo: echo)
             server = try GreetingServer(host: host, port: port, context: context, settings: settings, log: log)
             let fixed = configuration
-            server.handleSignals { () throws(TLSError) in try GnuTLS().makeContext(configuration: fixed) }
+            let (ticketKeyPath, ocspPath, reloadLog) = (ticketKeyFile, ocspResponse, log)
+            server.handleSignals { () throws(TLSError) in
+                var fresh = fixed
+                // Rotation: the shared ticket key is read again, like the certificate and the OCSP response.
+                if let ticketKeyPath { fresh.ticketKey = try TLSTicketKey.load(path: ticketKeyPath) }
+                let context = try GnuTLS().makeContext(configuration: fresh)
+                if let ocspPath, let status = context.ocspStatus {
+                    reloadLog.notice("SIGHUP: OCSP response re-read: \(ocspPath) (\(status.summary))",
+                               event: "ocsp", fields: ["file": ocspPath, "status": status.certificateStatus.rawValue])
+                }
+                if let ticketKeyPath {
+                    reloadLog.notice("SIGHUP: session ticket key re-read: \(ticketKeyPath)", event: "ticket-key", fields: ["file": ticketKeyPath])
+                }
+                return context
+            }
             let alpnText = configuration.applicationProtocols.isEmpty ? ""
                 : ", ALPN \(ApplicationProtocolList.text(configuration.applicationProtocols))" + (alpnStrict ? " (strict)" : "")
-            let features = (echo ? ", echo" : "") + (sessionTickets ? ", session tickets" : ", no session tickets") + alpnText
+            let tickets = sessionTickets ? (ticketKeyFile == nil ? ", session tickets" : ", session tickets (shared key)") : ", no session tickets"
+            let stapling = ocspResponse == nil ? "" : ", OCSP stapling"
+            let features = (echo ? ", echo" : "") + tickets + alpnText + stapling
             var fields = ["address": server.localAddress.host, "port": String(server.localAddress.port),
                           "versions": policy.summary]
             if !configuration.applicationProtocols.isEmpty {
