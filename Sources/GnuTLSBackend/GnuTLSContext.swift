@@ -55,6 +55,12 @@ public final class GnuTLSContext: TLSContext, @unchecked Sendable {
         if configuration.role == .client && configuration.certificateVerification != .none {
             try Self.loadTrust(configuration.trustRoots, into: credentials.raw)
         }
+        // A server that asks for client certificates trusts their authorities, whose names its
+        // CertificateRequest lists.
+        if configuration.role == .server, configuration.clientAuthentication != .none,
+           let clientRoots = configuration.clientTrustRoots {
+            try Self.loadTrust(clientRoots, into: credentials.raw)
+        }
         self.warnings = warnings
         self.localCertificate = leaf
     }

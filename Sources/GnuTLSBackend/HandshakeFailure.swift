@@ -30,10 +30,13 @@ enum HandshakeFailure {
                     reason: "the peer refused the handshake (\(alert)): it shares none of the offered versions (\(offered)) or cipher suites",
                     library: library, alert: alert)
             }
+            if let refusal = ClientCertificates.refusal(alert, in: session, library: library) { return refusal }
             return .handshakeFailed(reason: "the peer sent a fatal alert: \(alert)", library: library, alert: alert)
         case GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR:
-            session.sendAppropriateAlert(for: code)
+            session.sendAlert(Verification.alert(session))
             return .verificationFailed(Verification.failure(session))
+        case _ where session.role == .server && ClientCertificates.isMissing(code):
+            return ClientCertificates.missing(code, in: session)
         case GNUTLS_E_PREMATURE_TERMINATION, GNUTLS_E_PULL_ERROR, GNUTLS_E_UNEXPECTED_PACKET_LENGTH:
             // Each of these is the peer closing mid-handshake only when the input really ended;
             // otherwise the code is explained below like any other failure.

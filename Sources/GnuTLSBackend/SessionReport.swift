@@ -19,7 +19,7 @@ enum SessionReport {
         let configuration = session.context.configuration
         let verification: String
         switch (session.role, configuration.certificateVerification) {
-        case (.server, _): verification = "no client certificate requested"
+        case (.server, _): verification = ClientCertificates.verificationText(session)
         case (.client, .fullVerification): verification = "verified (chain and name \(session.expectedName ?? ""))"
         case (.client, .noHostnameVerification): verification = "chain verified, name not checked"
         case (.client, .none): verification = "not verified (insecure)"

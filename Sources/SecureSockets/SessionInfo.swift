@@ -23,8 +23,10 @@ public struct SessionInfo: Sendable, Equatable, Codable {
     public var serverName: String?
     /// The peer's certificate chain as sent, leaf first (empty if it sent none).
     public var peerCertificates: [CertificateInfo]
-    /// How the peer was checked: `verified`, `not verified (--insecure)`, `chain verified, name not checked`,
-    /// or `no client certificate requested`.
+    /// How the peer was checked. A client: `verified (chain and name …)`, `not verified (insecure)`
+    /// or `chain verified, name not checked`. A server: `no client certificate requested`,
+    /// `client certificate requested, none sent` or `client certificate verified (chain and TLS
+    /// client authentication)`, the client's chain then in ``peerCertificates``.
     public var verification: String
     /// True when the session was resumed rather than fully negotiated.
     public var resumed: Bool

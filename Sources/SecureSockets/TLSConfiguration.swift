@@ -122,6 +122,22 @@ public struct TLSConfiguration: Sendable, Equatable {
     /// while ``applicationProtocols`` is empty.
     public var requiresApplicationProtocol = false
 
+    // Client certificates (mTLS)
+
+    /// Whether a server asks clients for a certificate, and whether it insists. Default
+    /// ``ClientAuthentication/none``. A certificate the client sends is verified against
+    /// ``clientTrustRoots`` and must allow TLS client authentication (extended key usage
+    /// clientAuth, or none at all); the verified chain is the server's
+    /// ``SessionInfo/peerCertificates``. Servers only.
+    ///
+    /// A client presents ``certificateChain`` with ``privateKey`` when a server asks, whether or
+    /// not its issuer is among the authorities the server names.
+    public var clientAuthentication: ClientAuthentication = .none
+    /// The certificate authorities a server trusts to issue client certificates; required when
+    /// ``clientAuthentication`` is not ``ClientAuthentication/none``, and their names are listed in
+    /// the CertificateRequest. Nil by default: the system store is no place to find client CAs.
+    public var clientTrustRoots: TrustRoots?
+
     /// Creates a configuration for `role` with every other field at its default.
     public init(role: Role) {
         self.role = role
@@ -143,9 +159,10 @@ public struct TLSConfiguration: Sendable, Equatable {
     }
 
     /// Checks what can be checked without a TLS library: a server has a certificate and a key,
-    /// timeouts are positive, a raw priority string is not empty, ``serverName`` can be one, and
+    /// timeouts are positive, a raw priority string is not empty, ``serverName`` can be one,
     /// ``applicationProtocols`` fit the ALPN extension (each name 1 to 255 bytes, none twice,
-    /// the list at most 65,533 bytes as encoded).
+    /// the list at most 65,533 bytes as encoded), and a server that asks for client certificates
+    /// has ``clientTrustRoots`` to verify them.
     ///
     /// - Throws: ``TLSError/invalidConfiguration(_:)``; ``TLSError/invalidServerName(name:reason:)``
     ///   (see ``ServerName/validate(_:)``).
@@ -165,5 +182,6 @@ public struct TLSConfiguration: Sendable, Equatable {
         }
         if let serverName { try ServerName.validate(serverName) }
         try ApplicationProtocolList.validate(applicationProtocols)
+        try validateClientAuthentication()
     }
 }
