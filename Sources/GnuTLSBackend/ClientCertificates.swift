@@ -71,10 +71,7 @@ enum ClientCertificates {
     static func refusal(_ alert: TLSAlert, in session: GnuTLSSession, library: BackendError) -> TLSError? {
         let handle = session.session
         guard session.role == .client, gnutls_certificate_client_get_request_status(handle) != 0 else { return nil }
-        let sent: CertificateInfo? = gnutls_certificate_get_ours(handle).flatMap { datum in
-            guard let data = datum.pointee.data else { return nil }
-            return try? certificateInfo(der: UnsafeRawBufferPointer(start: data, count: Int(datum.pointee.size)))
-        }
+        let sent = sentCertificate(handle)
         let name = TLSWire.alertName(alert.code)
         guard let sent else {
             let noCertificate: Set<UInt32> = [GNUTLS_A_CERTIFICATE_REQUIRED.rawValue, GNUTLS_A_HANDSHAKE_FAILURE.rawValue,
@@ -103,6 +100,25 @@ enum ClientCertificates {
             return "client certificate requested, none sent"
         }
         return "client certificate verified (chain and TLS client authentication)"
+    }
+
+    /// Fills in whether a client certificate was asked for in `session`'s handshake, and the
+    /// certificate this side sent.
+    static func report(_ session: GnuTLSSession, into info: inout SessionInfo) {
+        let handle = session.session
+        let resumed = gnutls_session_is_resumed(handle) != 0
+        info.clientCertificateRequested = !resumed && (session.role == .server
+            ? session.context.configuration.clientAuthentication != .none
+            : gnutls_certificate_client_get_request_status(handle) != 0)
+        info.localCertificate = sentCertificate(handle)
+    }
+
+    /// The leaf certificate this side sent in the last handshake, parsed; nil when it sent none.
+    private static func sentCertificate(_ handle: gnutls_session_t) -> CertificateInfo? {
+        gnutls_certificate_get_ours(handle).flatMap { datum in
+            guard let data = datum.pointee.data else { return nil }
+            return try? certificateInfo(der: UnsafeRawBufferPointer(start: data, count: Int(datum.pointee.size)))
+        }
     }
 
     /// What a certificate alert from a server says about the client's certificate.

@@ -130,7 +130,7 @@ public final class GnuTLSContext: TLSContext, @unchecked Sendable {
         if let leaf = certificates.first {
             let now = Date()
             if leaf.isExpired(at: now) {
-                warnings.append("certificate \(chain.label) (\(leaf.subject)) expired on \(leaf.notAfter.utcText): clients that verify will refuse it")
+                warnings.append("certificate \(chain.label) (\(leaf.subject)) expired on \(leaf.notAfter.utcText): a peer that verifies will refuse it")
             } else if leaf.isNotYetValid(at: now) {
                 warnings.append("certificate \(chain.label) (\(leaf.subject)) is not valid before \(leaf.notBefore.utcText)")
             }

@@ -4,6 +4,12 @@ import SecureSockets
 /// Reads what a finished handshake negotiated into a ``SessionInfo``.
 enum SessionReport {
     static func make(_ session: GnuTLSSession) -> SessionInfo {
+        var info = negotiated(session)
+        ClientCertificates.report(session, into: &info)
+        return info
+    }
+
+    private static func negotiated(_ session: GnuTLSSession) -> SessionInfo {
         let handle = session.session
         func text(_ pointer: UnsafePointer<CChar>?) -> String? { pointer.map { String(cString: $0) } }
         let protocolName = text(gnutls_protocol_get_name(gnutls_protocol_get_version(handle))) ?? "unknown"

@@ -37,6 +37,15 @@ public struct SessionInfo: Sendable, Equatable, Codable {
     /// The application protocol agreed on through ALPN (e.g. `h2`), or nil when none was.
     public var applicationProtocol: String?
 
+    // Client certificates (mTLS)
+
+    /// Whether the server asked the client for a certificate (a CertificateRequest) in this
+    /// handshake; false for a resumed session.
+    public var clientCertificateRequested = false
+    /// The leaf certificate this side sent in this handshake: a server's own, or a client's when
+    /// the server asked and it had one. Nil when it sent none (and for a resumed session).
+    public var localCertificate: CertificateInfo?
+
     /// Creates a snapshot.
     public init(
         version: TLSVersion?, protocolName: String, cipherSuite: String, keyExchange: String,

@@ -43,7 +43,8 @@ final class EchoHandler: ChannelInboundHandler {
         if let completed = event as? TLSHandshakeCompleted {
             info = completed.info
             log.step(connection, peer, "2. handshake done: \(completed.info.protocolName), \(completed.info.cipherSuite)"
-                     + (completed.info.resumed ? " (resumed)" : "") + log.applicationProtocolNote(completed.info) + "; echoing")
+                     + (completed.info.resumed ? " (resumed)" : "") + log.applicationProtocolNote(completed.info)
+                     + log.clientCertificateNote(completed.info) + "; echoing")
             armIdleTimer(context: context)
             return
         }

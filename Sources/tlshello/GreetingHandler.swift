@@ -45,7 +45,8 @@ final class GreetingHandler: ChannelInboundHandler {
             info = completed.info
             log.step(connection, peer, "2. handshake done: \(completed.info.protocolName), \(completed.info.cipherSuite)"
                      + (completed.info.serverName.map { ", SNI \($0)" } ?? "")
-                     + log.applicationProtocolNote(completed.info))
+                     + log.applicationProtocolNote(completed.info)
+                     + log.clientCertificateNote(completed.info))
             let seconds = settings.messageTimeout
             messageTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(seconds * 1000))) {
                 self.give(up: context, reason: TLSError.timedOut(stage: .read, seconds: seconds).description)

@@ -22,6 +22,13 @@ struct ServerCommand: ParsableCommand {
         client that offers none of them is served without ALPN, or refused with the \
         no_application_protocol alert under --alpn-strict.
 
+        --client-auth request or require asks each client for a certificate issued by a CA in \
+        --client-cafile and meant for TLS clients (extended key usage clientAuth, or none); the \
+        verified certificate is in the handshake line and in --json. A client that sends none \
+        is served under request and refused under require; one whose certificate fails is \
+        refused with the alert that says why (unknown_ca, certificate_expired, \
+        unsupported_certificate).
+
         Once bound, the server prints 'listening on ADDR:PORT' (the real port with --port 0).
 
         Example: tlshello server --port 0 --tls-version tlsv1.2
@@ -85,6 +92,16 @@ struct ServerCommand: ParsableCommand {
         "Refuse a client that offers protocols, none of them in --alpn, with the no_application_protocol alert (RFC 7301); without it such a client is served without ALPN."))
     var alpnStrict = false
 
+    @Option(name: .customLong("client-auth"), help: ArgumentHelp(
+        "Ask clients for a certificate: none, request (a client may send none; one sent must verify) or require.",
+        valueName: "mode"))
+    var clientAuth: TLSConfiguration.ClientAuthentication = .none
+
+    @Option(name: .customLong("client-cafile"), help: ArgumentHelp(
+        "PEM file of the CAs that issue client certificates, for --client-auth request or require (reloaded on SIGHUP).",
+        valueName: "pem"))
+    var clientCAFile: String?
+
     @OptionGroup var traceOptions: TraceOptions
 
     @Flag(help: "Print no line per connection, only the server's own lines and failures.")
@@ -110,6 +127,12 @@ struct ServerCommand: ParsableCommand {
         }
         _ = try ApplicationProtocolOption.parse(alpn)
         if alpnStrict && alpn == nil { throw ValidationError("--alpn-strict needs --alpn (the protocols to require)") }
+        if clientAuth != .none && clientCAFile == nil {
+            throw ValidationError("--client-auth \(clientAuth.rawValue) needs --client-cafile (the CAs that issue client certificates)")
+        }
+        if clientAuth == .none && clientCAFile != nil {
+            throw ValidationError("--client-cafile has no effect without --client-auth request or require")
+        }
     }
 
     func run() throws {
@@ -120,6 +143,7 @@ struct ServerCommand: ParsableCommand {
         var log = ServerLog(json: json, quiet: quiet)
         log.applicationProtocols = ApplicationProtocolOption.names(alpn)
         log.requiresApplicationProtocol = alpnStrict
+        log.clientAuthentication = clientAuth
         let server: GreetingServer
         do {
             let policy = try versions.policy()
@@ -133,6 +157,8 @@ struct ServerCommand: ParsableCommand {
             configuration.applicationProtocols = ApplicationProtocolOption.names(alpn)
             configuration.requiresApplicationProtocol = alpnStrict
             configuration.keyLog = try traceOptions.openKeyLog()
+            configuration.clientAuthentication = clientAuth
+            configuration.clientTrustRoots = clientCAFile.map { .file($0) }
             let context = try GnuTLS().makeContext(configuration: configuration)
             Console.warnDeprecated(context)
             for warning in context.warnings { Console.warn(warning) }
@@ -149,11 +175,16 @@ struct ServerCommand: ParsableCommand {
             let alpnText = configuration.applicationProtocols.isEmpty ? ""
                 : ", ALPN \(ApplicationProtocolList.text(configuration.applicationProtocols))" + (alpnStrict ? " (strict)" : "")
             let features = (echo ? ", echo" : "") + (sessionTickets ? ", session tickets" : ", no session tickets") + alpnText
+                + ClientCertificateText.listening(clientAuth, caFile: clientCAFile)
             var fields = ["address": server.localAddress.host, "port": String(server.localAddress.port),
                           "versions": policy.summary]
             if !configuration.applicationProtocols.isEmpty {
                 fields["alpn"] = configuration.applicationProtocols.joined(separator: ",")
                 fields["alpnStrict"] = String(alpnStrict)
+            }
+            if clientAuth != .none {
+                fields["clientAuth"] = clientAuth.rawValue
+                fields["clientCAFile"] = clientCAFile
             }
             log.notice("listening on \(server.localAddress) (\(policy.summary), \(GnuTLS().name)\(features))", event: "listening",
                        fields: fields)
