@@ -76,10 +76,15 @@ enum ClientCertificates {
         guard let sent else {
             let noCertificate: Set<UInt32> = [GNUTLS_A_CERTIFICATE_REQUIRED.rawValue, GNUTLS_A_HANDSHAKE_FAILURE.rawValue,
                                               GNUTLS_A_BAD_CERTIFICATE.rawValue, GNUTLS_A_CERTIFICATE_UNKNOWN.rawValue]
-            guard noCertificate.contains(UInt32(alert.code)) else { return nil }
             let had = session.context.configuration.certificateChain != nil
                 ? "this side sent none (its certificate does not suit what the server accepts)"
                 : "this side has none to send"
+            guard noCertificate.contains(UInt32(alert.code)) else {
+                // Some servers answer a missing certificate with another alert (gnutls-serv under
+                // TLS 1.2: decode_error); the request and the empty answer are still the likely cause.
+                return .handshakeFailed(reason: "the server asked for a client certificate and \(had); it then refused the handshake with \(name), probably because it requires one",
+                                        library: library, alert: alert)
+            }
             return .handshakeFailed(reason: "the server requires a client certificate and \(had); it answered \(name)",
                                     library: library, alert: alert)
         }

@@ -95,9 +95,7 @@ import TestSupport
             if check.options == files.expired.options {
                 #expect(result.stderr.hasPrefix("tlshello: warning: certificate \(files.expired.certificate) (CN=dave,O=expired) expired on 2020-09-13 12:26:40 UTC: a peer that verifies will refuse it\n"))
             }
-            let failed = try #require(server.process.waitForLine(containing: "[#\(index + 1) "))
-            let line = try #require(server.process.stdout.nonEmptyLines.first { $0.hasPrefix("[#\(index + 1) ") && $0.contains("failed:") },
-                                    "\(server.process.stdout) \(failed)")
+            let line = try #require(server.process.failureLine(connection: index + 1), "\(server.process.stdout)")
             #expect(line.hasSuffix(check.server), "\(line)")
         }
     }

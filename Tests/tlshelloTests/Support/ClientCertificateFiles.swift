@@ -71,3 +71,16 @@ final class ClientCertificateFiles {
         serverOnly = try write("erin", CertificateGenerator.generate(serverOnlyRequest, signedBy: root))
     }
 }
+
+extension RunningProcess {
+    /// The `failed:` line a `tlshello server` printed for connection `number`, waited for up to
+    /// `timeout` seconds; nil if none came.
+    func failureLine(connection number: Int, timeout: Double = 10) -> String? {
+        let prefix = "[#\(number) "
+        func find(_ data: Data) -> String? {
+            String(decoding: data, as: UTF8.self).nonEmptyLines.first { $0.hasPrefix(prefix) && $0.contains("] failed: ") }
+        }
+        guard waitUntil(timeout: timeout, { find($0) != nil }) else { return nil }
+        return find(stdoutData)
+    }
+}
