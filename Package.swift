@@ -57,6 +57,17 @@ let package = Package(
             name: "tlshelloTests",
             dependencies: ["tlshello", "SecureSockets", "GnuTLSBackend", "TestSupport"]
         ),
+        // SecureSocketsNIO's handlers: two EmbeddedChannels back to back, and loopback sockets.
+        .testTarget(
+            name: "SecureSocketsNIOTests",
+            dependencies: [
+                "SecureSocketsNIO", "SecureSockets", "GnuTLSBackend", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
     ]
 )
 
