@@ -170,6 +170,27 @@ import Testing
         #expect(client.description.hasPrefix("handshake failed: the server refused this side's certificate CN=erin: the certificate is not for TLS client authentication, or of a kind it does not take (unsupported_certificate) ["))
     }
 
+    /// A resumed session carries the client's identity from its first handshake, which verified it.
+    @Test(arguments: versions)
+    func resumedSessionKeepsTheVerifiedClient(version: TLSVersion) throws {
+        let server = try Self.server(.require, version: version)
+        let client = try Self.client(Clients.ecdsa, version: version)
+        let first = try TLSSessionPair(client: client, server: server)
+        try first.handshake()
+        try first.server.write("Hola soy tu servidor....")
+        _ = try first.deliver(from: first.server, to: first.client)
+        let ticket = try #require(first.client.resumptionTicket)
+
+        let second = try TLSSessionPair(client: client, server: server, resuming: ticket)
+        try second.handshake()
+        let info = try #require(second.server.info)
+        #expect(info.resumed)
+        #expect(info.peerCertificates.map(\.subject) == ["CN=bob,O=tlshello tests"])
+        #expect(info.verification == "client certificate verified (chain and TLS client authentication)")
+        #expect(info.clientCertificateRequested == false)
+        #expect(second.client.info?.localCertificate == nil)
+    }
+
     @Test func configurationRulesAreChecked() throws {
         var server = TLSConfiguration.makeServerConfiguration(certificateChain: .file("c.pem"), privateKey: .file("k.pem"))
         server.clientAuthentication = .require
