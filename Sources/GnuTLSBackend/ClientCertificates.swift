@@ -49,9 +49,14 @@ enum ClientCertificates {
         return status == 0 ? 0 : GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR
     }
 
-    /// True for the codes GnuTLS gives a server whose client sent no certificate when one is required.
-    static func isMissing(_ code: Int32) -> Bool {
-        code == GNUTLS_E_NO_CERTIFICATE_FOUND || code == GNUTLS_E_CERTIFICATE_REQUIRED
+    /// True when `code` is what GnuTLS gives a server whose client sent no certificate although
+    /// one is required: the server asks for certificates and has sent its CertificateRequest
+    /// (the same codes earlier mean the server found no certificate of its own for the client).
+    static func isMissing(_ code: Int32, in session: GnuTLSSession) -> Bool {
+        guard session.role == .server, session.context.configuration.clientAuthentication != .none,
+              code == GNUTLS_E_NO_CERTIFICATE_FOUND || code == GNUTLS_E_CERTIFICATE_REQUIRED else { return false }
+        let lastSent = Int32(bitPattern: gnutls_handshake_get_last_out(session.session).rawValue)
+        return lastSent >= Int32(GNUTLS_HANDSHAKE_CERTIFICATE_REQUEST.rawValue)
     }
 
     /// On a server that requires a certificate and got none: tells the client with the alert

@@ -35,7 +35,7 @@ enum HandshakeFailure {
         case GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR:
             session.sendAlert(Verification.alert(session))
             return .verificationFailed(Verification.failure(session))
-        case _ where session.role == .server && ClientCertificates.isMissing(code):
+        case _ where ClientCertificates.isMissing(code, in: session):
             return ClientCertificates.missing(code, in: session)
         case GNUTLS_E_PREMATURE_TERMINATION, GNUTLS_E_PULL_ERROR, GNUTLS_E_UNEXPECTED_PACKET_LENGTH:
             // Each of these is the peer closing mid-handshake only when the input really ended;
