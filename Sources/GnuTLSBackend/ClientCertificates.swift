@@ -131,6 +131,32 @@ enum ClientCertificates {
         }
     }
 
+    /// Why the leaf of a client's `chain` cannot authenticate it, in words; nil when it can (or
+    /// cannot be read here: loading it reports that). A client signs the handshake with its key,
+    /// which a key usage extension without digitalSignature forbids: GnuTLS then refuses to sign
+    /// under TLS 1.2 (`GNUTLS_E_KEY_USAGE_VIOLATION`) and leaves TLS 1.3 out of its offer.
+    static func keyUsageProblem(_ chain: TLSConfiguration.CertificateSource) -> String? {
+        let pem: [UInt8]
+        switch chain {
+        case let .file(path):
+            guard case let .success(bytes) = FileContents.read(path) else { return nil }
+            pem = bytes
+        case let .pem(text, _):
+            pem = Array(text.utf8)
+        }
+        guard let leaf = ChainStrength.certificates(fromPEM: pem).first else { return nil }
+        let usage: UInt32? = leaf.withUnsafeBytes { der in
+            guard let crt = X509CertificateHandle(der: der) else { return nil }
+            return withExtendedLifetime(crt) {
+                var bits: UInt32 = 0
+                var critical: UInt32 = 0
+                return gnutls_x509_crt_get_key_usage(crt.raw, &bits, &critical) >= 0 ? bits : nil
+            }
+        }
+        guard let usage, usage & UInt32(GNUTLS_KEY_DIGITAL_SIGNATURE) == 0 else { return nil }
+        return "certificate \(chain.label) may not sign (its key usage lacks digitalSignature), so it cannot authenticate a TLS client"
+    }
+
     /// What a certificate alert from a server says about the client's certificate.
     private static let meanings: [UInt32: String] = [
         GNUTLS_A_UNKNOWN_CA.rawValue: "it does not trust the certificate's issuer",

@@ -61,6 +61,10 @@ public final class GnuTLSContext: TLSContext, @unchecked Sendable {
            let clientRoots = configuration.clientTrustRoots {
             try Self.loadTrust(clientRoots, into: credentials.raw)
         }
+        if configuration.role == .client, let chain = configuration.certificateChain,
+           let problem = ClientCertificates.keyUsageProblem(chain) {
+            warnings.append(problem)
+        }
         self.warnings = warnings
         self.localCertificate = leaf
     }

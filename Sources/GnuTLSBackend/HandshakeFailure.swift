@@ -35,6 +35,11 @@ enum HandshakeFailure {
         case GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR:
             session.sendAlert(Verification.alert(session))
             return .verificationFailed(Verification.failure(session))
+        case GNUTLS_E_KEY_USAGE_VIOLATION where session.role == .client:
+            if let chain = context.configuration.certificateChain, let problem = ClientCertificates.keyUsageProblem(chain) {
+                session.sendAppropriateAlert(for: code)
+                return .handshakeFailed(reason: problem, library: library, alert: Alerts.appropriate(for: code))
+            }
         case _ where ClientCertificates.isMissing(code, in: session):
             return ClientCertificates.missing(code, in: session)
         case GNUTLS_E_PREMATURE_TERMINATION, GNUTLS_E_PULL_ERROR, GNUTLS_E_UNEXPECTED_PACKET_LENGTH:

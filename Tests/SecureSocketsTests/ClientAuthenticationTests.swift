@@ -22,6 +22,11 @@ import Testing
         static let expired = make(CertificateRequest(
             subject: "CN=dave,O=expired", subjectAltNames: [],
             notBefore: Date(timeIntervalSince1970: 1_500_000_000), notAfter: Date(timeIntervalSince1970: 1_600_000_000)), by: authority)
+        static let noSignature: GeneratedCertificate = {
+            var request = CertificateRequest(subject: "CN=frank,O=no signature", subjectAltNames: [])
+            request.withoutDigitalSignature = true
+            return make(request, by: authority)
+        }()
         static let serverOnly: GeneratedCertificate = {
             var request = CertificateRequest(subject: "CN=erin,O=server only", subjectAltNames: [])
             request.extendedKeyUsage = [.tlsServer]
@@ -189,6 +194,16 @@ import Testing
         #expect(info.verification == "client certificate verified (chain and TLS client authentication)")
         #expect(info.clientCertificateRequested == false)
         #expect(second.client.info?.localCertificate == nil)
+    }
+
+    @Test func certificateThatMayNotSignIsNamedWhenTheContextIsMadeAndWhenItFails() throws {
+        let problem = "certificate client.pem may not sign (its key usage lacks digitalSignature), so it cannot authenticate a TLS client"
+        let client = try Self.client(Clients.noSignature, version: .tlsv1_2)
+        #expect(client.warnings == [problem])
+        #expect(try Self.client(Clients.rsa, version: .tlsv1_2).warnings.isEmpty)
+        let pair = try TLSSessionPair(client: client, server: Self.server(.require, version: .tlsv1_2))
+        let failure = try #require(throws: TLSSessionPair.Failure.self) { try pair.handshake() }
+        #expect(failure.client?.description == "handshake failed: \(problem) [GNUTLS_E_KEY_USAGE_VIOLATION]")
     }
 
     @Test func configurationRulesAreChecked() throws {

@@ -100,6 +100,18 @@ import TestSupport
         }
     }
 
+    /// A certificate whose key usage forbids signing cannot authenticate a client: said when the
+    /// client starts, and as the reason its TLS 1.2 handshake fails (under TLS 1.3 GnuTLS leaves
+    /// the version out of its offer, and the warning explains the version refusal).
+    @Test func certificateThatMayNotSignIsNamed() throws {
+        let files = try ClientCertificateFiles()
+        let server = try server(files, "require", ["--tls-version", "tlsv1.2"])
+        let result = try server.client(["--cafile", Paths.demoCertificate] + files.noSignature.options)
+        let problem = "certificate \(files.noSignature.certificate) may not sign (its key usage lacks digitalSignature), so it cannot authenticate a TLS client"
+        #expect(result.status == 1)
+        #expect(result.stderr == "tlshello: warning: \(problem)\ntlshello client: handshake failed: \(problem) [GNUTLS_E_KEY_USAGE_VIOLATION]\n")
+    }
+
     @Test func traceShowsTheRequestTheCertificateAndTheSignature() throws {
         let files = try ClientCertificateFiles()
         let server = try server(files, "require", ["--tls-version", "tlsv1.3", "--trace"])

@@ -36,6 +36,8 @@ final class ClientCertificateFiles {
     let expired: Pair
     /// For TLS server authentication only (extended key usage serverAuth).
     let serverOnly: Pair
+    /// RSA whose key usage lacks digitalSignature: it may not sign the handshake.
+    let noSignature: Pair
     /// A second, unrelated CA (what ``stranger``'s issuer is), for reload tests.
     let otherAuthority: String
 
@@ -69,6 +71,9 @@ final class ClientCertificateFiles {
         var serverOnlyRequest = client("CN=erin,O=server only", .ecdsaP256)
         serverOnlyRequest.extendedKeyUsage = [.tlsServer]
         serverOnly = try write("erin", CertificateGenerator.generate(serverOnlyRequest, signedBy: root))
+        var noSignatureRequest = client("CN=frank,O=no signature", .rsa(bits: 2048))
+        noSignatureRequest.withoutDigitalSignature = true
+        noSignature = try write("frank", CertificateGenerator.generate(noSignatureRequest, signedBy: root))
     }
 }
 
