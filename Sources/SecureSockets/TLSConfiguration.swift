@@ -62,7 +62,8 @@ public struct TLSConfiguration: Sendable, Equatable {
         }
     }
 
-    /// Which certificate authorities a client trusts.
+    /// Which certificate authorities are trusted: a client's for its server (``trustRoots``), a
+    /// server's for client certificates (``clientTrustRoots``).
     public enum TrustRoots: Sendable, Equatable {
         /// The operating system's store (on Debian `/etc/ssl/certs/ca-certificates.crt`).
         case system

@@ -77,8 +77,12 @@ import Testing
             loop.run()
             if !moved { break }
         }
+        // Let the timers a failed side keeps (its drain bound) fire, then end both channels and the
+        // loop: a scheduled task would keep the channel, its handlers and sessions alive.
+        loop.advanceTime(by: .seconds(60))
         _ = try? serverChannel.finish()
         _ = try? clientChannel.finish()
+        try loop.syncShutdownGracefully()
         return (serverHandler, serverApp, clientApp)
     }
 
