@@ -51,6 +51,19 @@ import TestSupport
         #expect(listening["clientCAFile"] as? String == files.authority)
     }
 
+    /// The README's shortest way: a self-signed certificate from `tlshello cert` is its own CA.
+    @Test func selfSignedClientCertificateFromTheCertCommandIsItsOwnCA() throws {
+        let folder = try TemporaryDirectory()
+        let made = try tlshello(["cert", "--cert", folder.file("alice.pem"), "--key", folder.file("alice.key"),
+                                 "--subject", "CN=alice", "--key-type", "ecdsa"])
+        #expect(made.status == 0, "\(made.stderr)")
+        let server = try ServerUnderTest(["--client-auth", "require", "--client-cafile", folder.file("alice.pem")])
+        let result = try server.client(["--cafile", Paths.demoCertificate, "--cert", folder.file("alice.pem"), "--key", folder.file("alice.key")])
+        #expect(result.status == 0, "\(result.stderr)")
+        let done = try #require(server.process.waitForLine(containing: "2. handshake done:"))
+        #expect(done.hasSuffix(", client certificate CN=alice (verified)"), "\(done)")
+    }
+
     @Test func requestServesAClientWithoutACertificate() throws {
         let files = try ClientCertificateFiles()
         let server = try server(files, "request")
