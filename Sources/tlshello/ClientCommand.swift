@@ -63,16 +63,7 @@ struct ClientCommand: ParsableCommand {
         "Fail, with the no_application_protocol alert, unless the server agrees to one of the --alpn protocols."))
     var alpnStrict = false
 
-    @Option(help: ArgumentHelp(
-        "PEM certificate chain (leaf first) to present when the server asks for a client certificate; needs --key.",
-        valueName: "pem"))
-    var cert: String?
-
-    @Option(help: ArgumentHelp("PEM private key of --cert (PKCS#1, PKCS#8 or encrypted PKCS#8; RSA, ECDSA or Ed25519).", valueName: "pem"))
-    var key: String?
-
-    @Option(help: ArgumentHelp("Passphrase of an encrypted --key (or set TLSHELLO_KEY_PASSPHRASE).", valueName: "passphrase"))
-    var passphrase: String?
+    @OptionGroup var clientCertificate: ClientCertificateOptions
 
     @OptionGroup var traceOptions: TraceOptions
 
@@ -85,9 +76,6 @@ struct ClientCommand: ParsableCommand {
         if insecure && cafile != nil { throw ValidationError("--insecure and --cafile contradict each other: pick one") }
         _ = try ApplicationProtocolOption.parse(alpn)
         if alpnStrict && alpn == nil { throw ValidationError("--alpn-strict needs --alpn (the protocols to require)") }
-        if cert != nil && key == nil { throw ValidationError("--cert needs --key (the certificate's private key)") }
-        if key != nil && cert == nil { throw ValidationError("--key needs --cert (the certificate it belongs to)") }
-        if passphrase != nil && key == nil { throw ValidationError("--passphrase needs --key (the encrypted key)") }
     }
 
     func run() throws {
@@ -126,10 +114,7 @@ struct ClientCommand: ParsableCommand {
         configuration.applicationProtocols = ApplicationProtocolOption.names(alpn)
         configuration.requiresApplicationProtocol = alpnStrict
         configuration.keyLog = try traceOptions.openKeyLog()
-        if let cert, let key {
-            configuration.certificateChain = .file(cert)
-            configuration.privateKey = .file(key, passphrase: passphrase ?? Console.environmentPassphrase())
-        }
+        clientCertificate.apply(to: &configuration)
         let context = try GnuTLS().makeContext(configuration: configuration)
         Console.warnDeprecated(context)
         for warning in context.warnings { Console.warn(warning) }
@@ -164,7 +149,7 @@ struct ClientCommand: ParsableCommand {
                 Console.out("   server certificate: \(certificate.subject), valid until \(certificate.notAfter.utcDay), SHA-256 \(certificate.sha256Fingerprint)")
             }
             Console.out("   \(info.verification)")
-            if let step = ClientCertificateText.clientStep(info, presenting: cert) { Console.out("   " + step) }
+            if let step = ClientCertificateText.clientStep(info, presenting: clientCertificate.cert) { Console.out("   " + step) }
             let offered = context.configuration.applicationProtocols
             if !offered.isEmpty {
                 Console.out("   " + ApplicationProtocolOption.step(role: .client, listed: offered, agreed: info.applicationProtocol))
