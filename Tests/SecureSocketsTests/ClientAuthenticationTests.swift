@@ -267,6 +267,19 @@ import Testing
         #expect(server.contains { $0.direction == .received && $0.message == "CertificateVerify" && $0.details == "signed ecdsa_secp256r1_sha256" })
     }
 
+    /// TLS 1.0 and 1.1: the CertificateRequest lists no signature schemes, only the CA names.
+    @Test(arguments: [TLSVersion.tlsv1_0, .tlsv1_1])
+    func olderVersionsRequestAndVerifyToo(version: TLSVersion) throws {
+        let pair = try TLSSessionPair(client: Self.client(Clients.rsa, version: version), server: Self.server(.require, version: version))
+        var client: [TLSTraceEvent] = []
+        pair.client.traceHandler = { client.append($0) }
+        try pair.handshake()
+        #expect(pair.server.info?.peerCertificates.first?.subject == "CN=alice,O=tlshello tests")
+        let request = try #require(client.first { $0.message == "CertificateRequest" })
+        #expect(request.details == "CA CN=tlshello client CA,O=tlshello tests")
+        #expect(client.contains { $0.direction == .sent && $0.message == "CertificateVerify" })
+    }
+
     @Test func traceShowsAnEmptyCertificateWhenTheClientHasNone() throws {
         let pair = try TLSSessionPair(client: Self.client(nil, version: .tlsv1_3), server: Self.server(.request, version: .tlsv1_3))
         var client: [TLSTraceEvent] = []
