@@ -71,6 +71,16 @@ public final class GnuTLSContext: TLSContext, @unchecked Sendable {
         } else {
             ocspStatus = nil
         }
+        // A server that asks for client certificates trusts their authorities, whose names its
+        // CertificateRequest lists.
+        if configuration.role == .server, configuration.clientAuthentication != .none,
+           let clientRoots = configuration.clientTrustRoots {
+            try Self.loadTrust(clientRoots, into: credentials.raw)
+        }
+        if configuration.role == .client, let chain = configuration.certificateChain,
+           let problem = ClientCertificates.keyUsageProblem(chain) {
+            warnings.append(problem)
+        }
         self.warnings = warnings
         self.localCertificate = leaf
     }
@@ -140,7 +150,7 @@ public final class GnuTLSContext: TLSContext, @unchecked Sendable {
         if let leaf = certificates.first {
             let now = Date()
             if leaf.isExpired(at: now) {
-                warnings.append("certificate \(chain.label) (\(leaf.subject)) expired on \(leaf.notAfter.utcText): clients that verify will refuse it")
+                warnings.append("certificate \(chain.label) (\(leaf.subject)) expired on \(leaf.notAfter.utcText): a peer that verifies will refuse it")
             } else if leaf.isNotYetValid(at: now) {
                 warnings.append("certificate \(chain.label) (\(leaf.subject)) is not valid before \(leaf.notBefore.utcText)")
             }

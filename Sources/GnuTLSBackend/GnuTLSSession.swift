@@ -18,6 +18,13 @@ final class GnuTLSSession: TLSSession {
     /// ``PeerVerification`` GnuTLS points into belongs to ``handle``, which releases it after the session.)
     private(set) var peerPurpose: KeyPurpose?
     let expectedName: String?
+    /// A server's checks of client certificates (nil when it asks for none), run by
+    /// ``ClientCertificates/verify(_:)``.
+    private(set) var clientCertificateChecks: PeerVerification?
+    /// The status bits of the client certificate a server refused, for ``Verification``.
+    var clientCertificateStatus: UInt32?
+    /// The status bits of the peer's certificate verification (`UInt32.max` when none ran).
+    var verificationStatus: UInt32 { clientCertificateStatus ?? gnutls_session_get_verify_cert_status(session) }
 
     private var inbound: [UInt8] = []
     private var inboundOffset = 0
@@ -95,7 +102,7 @@ final class GnuTLSSession: TLSSession {
         let name = configuration.serverName ?? peerName
         if role == .client, configuration.serverName == nil, let peerName { try ServerName.validate(peerName) }
         let roleFlag = role == .server ? GNUTLS_SERVER.rawValue : GNUTLS_CLIENT.rawValue
-        let handle = try SessionHandle(flags: roleFlag | GNUTLS_NONBLOCK.rawValue)
+        let handle = try SessionHandle(flags: roleFlag | GNUTLS_NONBLOCK.rawValue | ClientCertificates.sessionFlags(for: configuration))
         let session = handle.raw
         self.context = context
         self.handle = handle
@@ -128,6 +135,10 @@ final class GnuTLSSession: TLSSession {
             handle.keep(verification)
             verification.install(on: session)
             peerPurpose = verification.purpose
+        }
+        if role == .server, let checks = ClientCertificates.install(on: session, configuration: configuration) {
+            clientCertificateChecks = checks
+            peerPurpose = checks.purpose
         }
         try ApplicationProtocols.install(on: session, configuration: configuration)
         if role == .client {
@@ -405,6 +416,8 @@ final class GnuTLSSession: TLSSession {
             case GNUTLS_E_FATAL_ALERT_RECEIVED:
                 let alert = Alerts.received(session)
                 tracer?.didReceiveAlert(alert)
+                // In TLS 1.3 a server refuses the client's certificate after the client's handshake ended.
+                if let refusal = ClientCertificates.refusal(alert, in: self, library: .gnutls(code)) { throw refusal }
                 throw .alertReceived(alert, library: .gnutls(code))
             default:
                 sendAppropriateAlert(for: code)

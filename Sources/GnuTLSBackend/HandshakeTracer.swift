@@ -125,6 +125,8 @@ final class HandshakeTracer {
                 parts.append("signed with MD5+SHA-1 (TLS 1.0/1.1)")
             }
             details = parts.joined(separator: ", ")
+        case GNUTLS_HANDSHAKE_CERTIFICATE_REQUEST.rawValue:
+            details = CertificateRequestTrace.details(body: body, tls13: tls13, version: version)
         case GNUTLS_HANDSHAKE_CLIENT_KEY_EXCHANGE.rawValue:
             details = "ephemeral public key, \(max(0, body.count - 1)) bytes"
         case GNUTLS_HANDSHAKE_CERTIFICATE_VERIFY.rawValue:

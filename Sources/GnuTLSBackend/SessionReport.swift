@@ -4,6 +4,12 @@ import SecureSockets
 /// Reads what a finished handshake negotiated into a ``SessionInfo``.
 enum SessionReport {
     static func make(_ session: GnuTLSSession) -> SessionInfo {
+        var info = negotiated(session)
+        ClientCertificates.report(session, into: &info)
+        return info
+    }
+
+    private static func negotiated(_ session: GnuTLSSession) -> SessionInfo {
         let handle = session.session
         func text(_ pointer: UnsafePointer<CChar>?) -> String? { pointer.map { String(cString: $0) } }
         let protocolName = text(gnutls_protocol_get_name(gnutls_protocol_get_version(handle))) ?? "unknown"
@@ -19,7 +25,7 @@ enum SessionReport {
         let configuration = session.context.configuration
         var verification: String
         switch (session.role, configuration.certificateVerification) {
-        case (.server, _): verification = "no client certificate requested"
+        case (.server, _): verification = ClientCertificates.verificationText(session)
         case (.client, .fullVerification): verification = "verified (chain and name \(session.expectedName ?? ""))"
         case (.client, .noHostnameVerification): verification = "chain verified, name not checked"
         case (.client, .none): verification = "not verified (insecure)"

@@ -23,8 +23,11 @@ public struct SessionInfo: Sendable, Equatable, Codable {
     public var serverName: String?
     /// The peer's certificate chain as sent, leaf first (empty if it sent none).
     public var peerCertificates: [CertificateInfo]
-    /// How the peer was checked: `verified`, `not verified (--insecure)`, `chain verified, name not checked`,
-    /// or `no client certificate requested`; a client with public key pins adds `, public key pin matched`.
+    /// How the peer was checked. A client: `verified (chain and name …)`, `not verified (insecure)`
+    /// or `chain verified, name not checked`, with `, public key pin matched` when pins were
+    /// checked. A server: `no client certificate requested`, `client certificate requested, none
+    /// sent` or `client certificate verified (chain and TLS client authentication)`, the client's
+    /// chain then in ``peerCertificates``.
     public var verification: String
     /// True when the session was resumed rather than fully negotiated.
     public var resumed: Bool
@@ -39,6 +42,15 @@ public struct SessionInfo: Sendable, Equatable, Codable {
     /// stapled for this client (``OCSPStatus/verified`` false: a server does not check its own).
     /// Nil when nothing was stapled, and on a resumed session.
     public var ocspStatus: OCSPStatus?
+
+    // Client certificates (mTLS)
+
+    /// Whether the server asked the client for a certificate (a CertificateRequest) in this
+    /// handshake; false for a resumed session.
+    public var clientCertificateRequested = false
+    /// The leaf certificate this side sent in this handshake: a server's own, or a client's when
+    /// the server asked and it had one. Nil when it sent none (and for a resumed session).
+    public var localCertificate: CertificateInfo?
 
     /// Creates a snapshot.
     public init(

@@ -62,7 +62,8 @@ public struct TLSConfiguration: Sendable, Equatable {
         }
     }
 
-    /// Which certificate authorities a client trusts.
+    /// Which certificate authorities are trusted: a client's for its server (``trustRoots``), a
+    /// server's for client certificates (``clientTrustRoots``).
     public enum TrustRoots: Sendable, Equatable {
         /// The operating system's store (on Debian `/etc/ssl/certs/ca-certificates.crt`).
         case system
@@ -166,6 +167,21 @@ public struct TLSConfiguration: Sendable, Equatable {
             }
         }
     }
+    // Client certificates (mTLS)
+
+    /// Whether a server asks clients for a certificate, and whether it insists. Default
+    /// ``ClientAuthentication/none``. A certificate the client sends is verified against
+    /// ``clientTrustRoots`` and must allow TLS client authentication (extended key usage
+    /// clientAuth, or none at all); the verified chain is the server's
+    /// ``SessionInfo/peerCertificates``. Servers only.
+    ///
+    /// A client presents ``certificateChain`` with ``privateKey`` when a server asks, whether or
+    /// not its issuer is among the authorities the server names.
+    public var clientAuthentication: ClientAuthentication = .none
+    /// The certificate authorities a server trusts to issue client certificates; required when
+    /// ``clientAuthentication`` is not ``ClientAuthentication/none``, and their names are listed in
+    /// the CertificateRequest. Nil by default: the system store is no place to find client CAs.
+    public var clientTrustRoots: TrustRoots?
 
     /// Creates a configuration for `role` with every other field at its default.
     public init(role: Role) {
@@ -188,9 +204,10 @@ public struct TLSConfiguration: Sendable, Equatable {
     }
 
     /// Checks what can be checked without a TLS library: a server has a certificate and a key,
-    /// timeouts are positive, a raw priority string is not empty, ``serverName`` can be one, and
+    /// timeouts are positive, a raw priority string is not empty, ``serverName`` can be one,
     /// ``applicationProtocols`` fit the ALPN extension (each name 1 to 255 bytes, none twice,
-    /// the list at most 65,533 bytes as encoded), and ``requiresOCSPStatus`` comes with verification.
+    /// the list at most 65,533 bytes as encoded), ``requiresOCSPStatus`` comes with verification,
+    /// and a server that asks for client certificates has ``clientTrustRoots`` to verify them.
     ///
     /// - Throws: ``TLSError/invalidConfiguration(_:)``; ``TLSError/invalidServerName(name:reason:)``
     ///   (see ``ServerName/validate(_:)``).
@@ -213,5 +230,6 @@ public struct TLSConfiguration: Sendable, Equatable {
         if requiresOCSPStatus && certificateVerification == .none {
             throw .invalidConfiguration("requiring an OCSP status needs verification: an unverified response proves nothing")
         }
+        try validateClientAuthentication()
     }
 }

@@ -14,6 +14,10 @@ struct ClientCommand: ParsableCommand {
         SHA-1) are refused; a pinned --tls-version accepts such a key with a warning. \
         --insecure accepts any certificate, as the demo's CERT_NONE did.
 
+        --cert and --key give a certificate (RSA, ECDSA or Ed25519; the key may be encrypted, \
+        see --passphrase) that the client presents when the server asks for one (mutual TLS). \
+        A server that refuses it, or requires one when none is given, is named with its alert.
+
         --alpn offers application protocols (ALPN, RFC 7301); the one the server agrees on is \
         printed after the handshake. A server that agrees on none is no error unless --alpn-strict \
         is given.
@@ -72,6 +76,7 @@ struct ClientCommand: ParsableCommand {
     @Flag(name: .customLong("require-ocsp"), help: ArgumentHelp(
         "Fail, with the bad_certificate_status_response alert, unless the server staples a verified OCSP response saying good."))
     var requireOCSP = false
+    @OptionGroup var clientCertificate: ClientCertificateOptions
 
     @OptionGroup var traceOptions: TraceOptions
 
@@ -128,8 +133,10 @@ struct ClientCommand: ParsableCommand {
         configuration.publicKeyPins = pins.compactMap { try? PublicKeyPin($0) }  // checked by validate()
         configuration.requiresOCSPStatus = requireOCSP
         configuration.keyLog = try traceOptions.openKeyLog()
+        clientCertificate.apply(to: &configuration)
         let context = try GnuTLS().makeContext(configuration: configuration)
         Console.warnDeprecated(context)
+        for warning in context.warnings { Console.warn(warning) }
 
         var ticket: TLSResumptionTicket?
         for attempt in 1...(resume ? 2 : 1) {
@@ -164,6 +171,7 @@ struct ClientCommand: ParsableCommand {
             if let ocsp = info.ocspStatus {
                 Console.out("   OCSP status stapled: \(ocsp.summary)" + (ocsp.verified ? "" : ", not verified"))
             }
+            if let step = ClientCertificateText.clientStep(info, presenting: clientCertificate.cert) { Console.out("   " + step) }
             let offered = context.configuration.applicationProtocols
             if !offered.isEmpty {
                 Console.out("   " + ApplicationProtocolOption.step(role: .client, listed: offered, agreed: info.applicationProtocol))

@@ -47,7 +47,8 @@ final class GreetingHandler: ChannelInboundHandler {
             self.info = info
             log.step(connection, peer, "2. handshake done: \(info.protocolName), \(info.cipherSuite)"
                      + (info.serverName.map { ", SNI \($0)" } ?? "")
-                     + log.applicationProtocolNote(info))
+                     + log.applicationProtocolNote(info)
+                     + log.clientCertificateNote(info))
             let seconds = settings.messageTimeout
             messageTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(seconds * 1000))) {
                 self.give(up: context, reason: TLSError.timedOut(stage: .read, seconds: seconds).description)

@@ -27,6 +27,13 @@ struct ServerCommand: ParsableCommand {
         processes (write one with 'tlshello ticket-key FILE'), so a client resumes on any of \
         them. SIGHUP re-reads both, with the certificate and key.
 
+        --client-auth request or require asks each client for a certificate issued by a CA in \
+        --client-cafile and meant for TLS clients (extended key usage clientAuth, or none); the \
+        verified certificate is in the handshake line and in --json. A client that sends none \
+        is served under request and refused under require; one whose certificate fails is \
+        refused with the alert that says why (unknown_ca, certificate_expired, \
+        unsupported_certificate).
+
         Once bound, the server prints 'listening on ADDR:PORT' (the real port with --port 0).
 
         Example: tlshello server --port 0 --tls-version tlsv1.2
@@ -99,6 +106,15 @@ struct ServerCommand: ParsableCommand {
         "Session ticket key shared with other server processes (mode 0600; see 'tlshello ticket-key'); re-read on SIGHUP. Default: a random key of this process.",
         valueName: "file"))
     var ticketKeyFile: String?
+    @Option(name: .customLong("client-auth"), help: ArgumentHelp(
+        "Ask clients for a certificate: none, request (a client may send none; one sent must verify) or require.",
+        valueName: "mode"))
+    var clientAuth: TLSConfiguration.ClientAuthentication = .none
+
+    @Option(name: .customLong("client-cafile"), help: ArgumentHelp(
+        "PEM file of the CAs that issue client certificates, for --client-auth request or require (reloaded on SIGHUP).",
+        valueName: "pem"))
+    var clientCAFile: String?
 
     @OptionGroup var traceOptions: TraceOptions
 
@@ -128,6 +144,12 @@ struct ServerCommand: ParsableCommand {
         if !sessionTickets && ticketKeyFile != nil {
             throw ValidationError("--ticket-key-file has no effect with --no-session-tickets: drop one")
         }
+        if clientAuth != .none && clientCAFile == nil {
+            throw ValidationError("--client-auth \(clientAuth.rawValue) needs --client-cafile (the CAs that issue client certificates)")
+        }
+        if clientAuth == .none && clientCAFile != nil {
+            throw ValidationError("--client-cafile has no effect without --client-auth request or require")
+        }
     }
 
     func run() throws {
@@ -138,6 +160,7 @@ struct ServerCommand: ParsableCommand {
         var log = ServerLog(json: json, quiet: quiet)
         log.applicationProtocols = ApplicationProtocolOption.names(alpn)
         log.requiresApplicationProtocol = alpnStrict
+        log.clientAuthentication = clientAuth
         let server: GreetingServer
         do {
             let policy = try versions.policy()
@@ -153,6 +176,8 @@ struct ServerCommand: ParsableCommand {
             configuration.keyLog = try traceOptions.openKeyLog()
             configuration.ocspResponse = ocspResponse.map { .file($0) }
             configuration.ticketKey = try ticketKeyFile.map { path throws(TLSError) in try TLSTicketKey.load(path: path) }
+            configuration.clientAuthentication = clientAuth
+            configuration.clientTrustRoots = clientCAFile.map { .file($0) }
             let context = try GnuTLS().makeContext(configuration: configuration)
             Console.warnDeprecated(context)
             for warning in context.warnings { Console.warn(warning) }
@@ -192,11 +217,16 @@ struct ServerCommand: ParsableCommand {
             let tickets = sessionTickets ? (ticketKeyFile == nil ? ", session tickets" : ", session tickets (shared key)") : ", no session tickets"
             let stapling = ocspResponse == nil ? "" : ", OCSP stapling"
             let features = (echo ? ", echo" : "") + tickets + alpnText + stapling
+                + ClientCertificateText.listening(clientAuth, caFile: clientCAFile)
             var fields = ["address": server.localAddress.host, "port": String(server.localAddress.port),
                           "versions": policy.summary]
             if !configuration.applicationProtocols.isEmpty {
                 fields["alpn"] = configuration.applicationProtocols.joined(separator: ",")
                 fields["alpnStrict"] = String(alpnStrict)
+            }
+            if clientAuth != .none {
+                fields["clientAuth"] = clientAuth.rawValue
+                fields["clientCAFile"] = clientCAFile
             }
             log.notice("listening on \(server.localAddress) (\(policy.summary), \(GnuTLS().name)\(features))", event: "listening",
                        fields: fields)

@@ -10,6 +10,8 @@ struct ServerLog: Sendable {
     var applicationProtocols: [String] = []
     /// Whether the server refuses clients with no protocol in common (`--alpn-strict`).
     var requiresApplicationProtocol = false
+    /// Whether the server asks clients for a certificate (`--client-auth`), reported with each handshake.
+    var clientAuthentication: TLSConfiguration.ClientAuthentication = .none
 
     /// One numbered step of a connection (plain mode only).
     func step(_ connection: Int, _ peer: String, _ text: String) {
@@ -38,6 +40,11 @@ struct ServerLog: Sendable {
     func applicationProtocolNote(_ info: SessionInfo) -> String {
         if let agreed = info.applicationProtocol { return ", ALPN \(agreed)" }
         return applicationProtocols.isEmpty ? "" : ", no ALPN protocol agreed"
+    }
+
+    /// What came of the client certificate, for the handshake step (see ``ClientCertificateText/serverNote(_:mode:)``).
+    func clientCertificateNote(_ info: SessionInfo) -> String {
+        ClientCertificateText.serverNote(info, mode: clientAuthentication)
     }
 
     /// A completed exchange (JSON mode only).
