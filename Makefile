@@ -6,7 +6,7 @@
 #   make build   debug build
 #   make certs   regenerate certs/diegoUcamCert.pem and certs/diegoUcamKey.pem
 #   make sanitize  the suite under AddressSanitizer and ThreadSanitizer (SANITIZERS=address for one)
-#   make bench   release builds, then tlshello against gnutls-serv, openssl s_server, the demo's server and swift-nio-ssl (docs/benchmarks.md; BENCH_FLAGS=--quick for one round)
+#   make bench   release builds, then tlshello against gnutls-serv, openssl s_server, the demo's server and swift-nio-ssl, and HelloHTTP on GnuTLS against NIOSSL under h2load (docs/benchmarks.md; BENCH_FLAGS=--quick for one round)
 #   make profile the server's instructions per handshake under callgrind, split by kind (needs valgrind)
 
 SWIFT ?= swift
@@ -59,10 +59,11 @@ interop: release
 	python3 interop/run-matrix.py --tlshello $(RELEASE_BIN) --tlslite-python $(INTEROP_VENV)/bin/python
 
 bench: release
-	@scripts/ensure-packages.sh test "iproute2:ip" "util-linux:unshare" "util-linux:nsenter" "valgrind:valgrind" "binutils:objcopy"
+	@scripts/ensure-packages.sh test "iproute2:ip" "util-linux:unshare" "util-linux:nsenter" "valgrind:valgrind" "binutils:objcopy" "nghttp2-client:h2load"
 	$(SWIFT) build -c release --package-path Benchmarks
+	$(SWIFT) build -c release --package-path Examples/HelloHTTP --product hello-http
 	python3 Benchmarks/profile-server.py --tlshello $(RELEASE_BIN) --seconds 3 --markdown docs/benchmarks-profile.md --json docs/benchmarks-profile.json >/dev/null
-	python3 Benchmarks/run-bench.py --tlshello $(RELEASE_BIN) --benchmarks-bin Benchmarks/.build/release --out docs/benchmarks.md --profile docs/benchmarks-profile.json $(BENCH_FLAGS)
+	python3 Benchmarks/run-bench.py --tlshello $(RELEASE_BIN) --benchmarks-bin Benchmarks/.build/release --hello-http $(HELLO_HTTP_BIN) --out docs/benchmarks.md --profile docs/benchmarks-profile.json $(BENCH_FLAGS)
 
 profile: release
 	@scripts/ensure-packages.sh build "valgrind:valgrind" "binutils:objcopy"
@@ -113,3 +114,19 @@ clean: clean-fuzz
 clean-fuzz:
 	rm -rf .build-fuzz
 # --- end of fuzzing ---
+
+# --- examples (Examples/HelloHTTP) ---
+#   make examples  build Examples/HelloHTTP's hello-http (release) and check it with curl (HTTP/2, HTTP/1.1) and nghttp, verification on, no OpenSSL or BoringSSL inside
+HELLO_HTTP_BIN := Examples/HelloHTTP/.build/release/hello-http
+
+.PHONY: examples clean-examples
+
+examples: release
+	@scripts/ensure-packages.sh test "curl:curl" "nghttp2-client:nghttp" "nghttp2-client:h2load" "binutils:nm"
+	$(SWIFT) build -c release --package-path Examples/HelloHTTP --product hello-http
+	scripts/examples.sh $(HELLO_HTTP_BIN) $(RELEASE_BIN)
+
+clean: clean-examples
+clean-examples:
+	rm -rf Examples/HelloHTTP/.build
+# --- end of examples ---

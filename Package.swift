@@ -31,6 +31,9 @@ let package = Package(
                 "SecureSockets",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOTLS", package: "swift-nio"),
+                // The async/await way in (ServerBootstrap/ClientBootstrap with NIOAsyncChannel).
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         // The command-line front end.
@@ -44,6 +47,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
             ]
         ),
         // Helpers shared by the test targets and the fuzz harness (temporary directories, TLS records
@@ -51,11 +55,24 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "SecureSocketsTests",
-            dependencies: ["SecureSockets", "GnuTLSBackend", "TestSupport", "FuzzHarness"]
+            dependencies: ["SecureSockets", "GnuTLSBackend", "TestSupport", "FuzzHarness",
+                           // The async/await way in and its example (AsyncTLSTests).
+                           "SecureSocketsNIO", "AsyncGreeting", .product(name: "NIOPosix", package: "swift-nio")]
         ),
         .testTarget(
             name: "tlshelloTests",
             dependencies: ["tlshello", "SecureSockets", "GnuTLSBackend", "TestSupport"]
+        ),
+        // SecureSocketsNIO's handlers: two EmbeddedChannels back to back, and loopback sockets.
+        .testTarget(
+            name: "SecureSocketsNIOTests",
+            dependencies: [
+                "SecureSocketsNIO", "SecureSockets", "GnuTLSBackend", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
     ]
 )
@@ -70,4 +87,20 @@ package.targets += [
     .target(name: "FuzzHarness", dependencies: ["SecureSockets", "GnuTLSBackend", "CLibFuzzer", "TestSupport"], path: "Fuzz/Harness"),
     .executableTarget(name: "FuzzCorpusGenerator", dependencies: ["FuzzHarness"], path: "Fuzz/CorpusGenerator"),
     .executableTarget(name: "Fuzz", dependencies: ["FuzzHarness"], path: "Fuzz/Main"),
+]
+
+// The greeting server and client written with the async/await way in (README, "Async/await with
+// NIOAsyncChannel"); the test suite runs the same code.
+package.products += [.executable(name: "async-greeting", targets: ["AsyncGreeting"])]
+package.targets += [
+    .executableTarget(
+        name: "AsyncGreeting",
+        dependencies: [
+            "SecureSockets", "GnuTLSBackend", "SecureSocketsNIO",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ],
+        path: "Examples/AsyncGreeting"
+    ),
 ]

@@ -19,6 +19,9 @@ Figures (issue 6 §3), in this order:
               dual one; a probe with `tlshello client --json` before the runs records which certificate served
   idle        server RSS per idle connection holding 1,000 and 10,000 (and 100,000 where the open-files
               limit allows; otherwise the bound is written)
+  http        Examples/HelloHTTP's application on GnuTLS (hello-http) and on NIOSSL (hello-http-nio-ssl),
+              driven by h2load over HTTP/2: requests/s over established connections and new connections/s
+              (full handshake + one request), their ratio (driver/hellohttp.py)
 Runs are interleaved: in each round every server runs once per setting, in turn; medians and min–max
 over the rounds. Server CPU per exchange comes from /proc/PID/stat, memory from /proc/PID/status.
 The defaults (3 rounds of 0.5-second runs) keep `make bench` under 10 minutes from a fresh clone on a
@@ -42,7 +45,7 @@ import time
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from driver import load, machine, procs, report, servers  # noqa: E402
+from driver import hellohttp, load, machine, procs, report, servers  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RSA_CERT = os.path.join(ROOT, "certs", "diegoUcamCert.pem")
@@ -441,7 +444,15 @@ class Bench:
             holders = len([k for k in self.keys if servers.KINDS[k].holds])
             n += len(a.idle_counts) * holders + 1
             seconds += holders * sum(2 + c / 1200.0 for c in a.idle_counts)
+        if "http" in a.figures:
+            n += a.rounds * len(hellohttp.FIGURES) * len(hellohttp.ORDER)
+            seconds += a.rounds * len(hellohttp.ORDER) * (a.http_requests / 25000.0 + a.http_new_connections / 300.0)
         return n, seconds
+
+    def http_parameters(self):
+        a = self.args
+        return {"connections": a.http_connections, "streams": a.http_streams, "requests": a.http_requests,
+                "newConnections": a.http_new_connections}
 
     def run(self):
         a = self.args
@@ -469,6 +480,10 @@ class Bench:
         if "idle" in a.figures:
             self.idle(progress)
             self.hundred_thousand(progress)
+        http = None
+        if "http" in a.figures:
+            http = hellohttp.measure(hellohttp.Servers(a.hello_http, a.benchmarks_bin), a.rounds, self.http_parameters(),
+                                     RSA_CERT, RSA_KEY, progress.step, log)
         description["loadAverageAfter"] = machine.load_average()
         self.notes += self.observed_notes() + self.standing_notes()
         return {
@@ -485,6 +500,7 @@ class Bench:
             "profile": self.profile(),
             "runs": self.runs,
             "hundredThousand": self.hundred,
+            "http": http,
             "notes": self.notes,
             "elapsed": clock(time.monotonic() - started),
         }
@@ -573,13 +589,23 @@ def parse_args(argv):
                         help="idle connection counts, comma-separated (default 1000,10000)")
     parser.add_argument("--idle-cert", choices=["rsa2048", "ecdsa-p256"], default="ecdsa-p256",
                         help="certificate of the idle-connection servers (default ecdsa-p256: faster to open)")
+    parser.add_argument("--hello-http", default=os.path.join(ROOT, "Examples", "HelloHTTP", ".build", "release", "hello-http"),
+                        help="Examples/HelloHTTP's hello-http (swift build -c release --package-path Examples/HelloHTTP)")
+    parser.add_argument("--http-connections", type=int, default=16,
+                        help="h2load connections for HTTP/2 requests over established connections (default 16)")
+    parser.add_argument("--http-streams", type=int, default=10,
+                        help="h2load streams at a time per connection (-m) for them (default 10)")
+    parser.add_argument("--http-requests", type=int, default=60000,
+                        help="requests per established-connection run (h2load -n, default 60000)")
+    parser.add_argument("--http-new-connections", type=int, default=400,
+                        help="connections per new-connection run, one request each (default 400)")
     parser.add_argument("--quick", action="store_true", help="one round (for development)")
     parser.add_argument("--render", metavar="JSON", help="write the markdown from the raw runs of an earlier run "
                         "(its benchmarks.json) instead of running anything")
     parser.add_argument("--servers", default=",".join(servers.ORDER),
                         help="servers to run, comma-separated (default: %s)" % ",".join(servers.ORDER))
     parser.add_argument("--certs", default="rsa2048,ecdsa-p256")
-    parser.add_argument("--figures", default="limits,handshakes,latency,resume,bulk,identities,idle",
+    parser.add_argument("--figures", default="limits,handshakes,latency,resume,bulk,identities,idle,http",
                         help="figures to measure, comma-separated (default: all)")
     args = parser.parse_args(argv)
     if args.quick:
@@ -593,6 +619,7 @@ def parse_args(argv):
     args.idle_counts = [int(c) for c in args.idle_counts.split(",") if c]
     args.tlshello = os.path.abspath(args.tlshello)
     args.benchmarks_bin = os.path.abspath(args.benchmarks_bin) if args.benchmarks_bin else None
+    args.hello_http = os.path.abspath(args.hello_http)
     args.out = os.path.abspath(args.out)
     args.json_out = os.path.abspath(args.json_out or os.path.splitext(args.out)[0] + ".json")
     if args.rounds < 1 or args.duration <= 0 or args.bulk_duration <= 0:

@@ -3,6 +3,7 @@ fraction of the crypto limit that bounds it, and the goals of issue 6 §4."""
 import os
 import statistics
 
+from . import hellohttp_report
 from . import machine as machine_mod
 from .servers import KINDS, ORDER
 
@@ -624,6 +625,7 @@ class Report:
                     fmt(server_mb), fmt(client_mb), self.cores, fmt(self.cores * 1000.0 / (server_mb + client_mb), 0)))
             rows.append(("Bulk echo ≥ 50% of one core's AES-128-GCM speed", "TLS 1.3, C=1, %s" % (bulk.negotiated.get("cipherSuite") or ""),
                          text, "≥ 0.50×", met(r, r is not None and r >= 0.5)))
+        rows += hellohttp_report.goals(self)
         return rows
 
     def goals_section(self):
@@ -696,5 +698,6 @@ class Report:
         lines += self.bulk_section()
         lines += self.identities_section()
         lines += self.idle_section()
+        lines += hellohttp_report.section(self)
         lines += self.notes_section()
         return "\n".join(lines).rstrip() + "\n"

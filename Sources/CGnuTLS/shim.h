@@ -10,6 +10,7 @@
 #include <gnutls/x509.h>
 #include <gnutls/abstract.h>
 #include <gnutls/crypto.h>
+#include <gnutls/ocsp.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

@@ -11,7 +11,8 @@ enum Alerts {
     /// Describes one alert.
     static func describe(_ alert: gnutls_alert_description_t, fatal: Bool) -> TLSAlert {
         let name = gnutls_alert_get_strname(alert).map { String(cString: $0) } ?? "GNUTLS_A_\(alert.rawValue)"
-        let text = gnutls_alert_get_name(alert).map { String(cString: $0) } ?? "alert \(alert.rawValue)"
+        // GnuTLS 3.7 has no name for some registry alerts (e.g. 113, bad_certificate_status_response).
+        let text = gnutls_alert_get_name(alert).map { String(cString: $0) } ?? TLSWire.alertName(UInt8(truncatingIfNeeded: alert.rawValue))
         return TLSAlert(code: UInt8(truncatingIfNeeded: alert.rawValue), name: name, text: text, isFatal: fatal)
     }
 

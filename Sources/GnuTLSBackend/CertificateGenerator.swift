@@ -79,7 +79,7 @@ public enum CertificateGenerator {
             }
         } else {
             try check(gnutls_x509_crt_set_basic_constraints(crt, 0, -1), fail("cannot set the basic constraints"))
-            usage = GNUTLS_KEY_DIGITAL_SIGNATURE
+            usage = request.withoutDigitalSignature ? 0 : GNUTLS_KEY_DIGITAL_SIGNATURE
             if case .rsa = request.keyType { usage |= GNUTLS_KEY_KEY_ENCIPHERMENT }
             for purpose in request.extendedKeyUsage ?? [.tlsServer, .tlsClient] {
                 try check(gnutls_x509_crt_set_key_purpose_oid(crt, purpose.oid, 0), fail("cannot set the extended key usage"))

@@ -62,6 +62,9 @@ public struct CertificateRequest: Sendable, Equatable {
     package var extendedKeyUsage: [KeyPurpose]?
     /// Signs with SHA-1 instead of ``digest``, to make the certificates verification must refuse.
     package var signsWithSHA1 = false
+    /// Leaves digitalSignature out of the key usage of a certificate that is not a CA, to make
+    /// the certificates TLS may not sign with (an RSA one keeps keyEncipherment).
+    package var withoutDigitalSignature = false
 
     /// Creates a request; the defaults make a server/client certificate for `localhost` that is
     /// valid from an hour ago for 825 days.

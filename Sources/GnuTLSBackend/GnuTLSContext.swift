@@ -35,6 +35,17 @@ public final class GnuTLSContext: TLSContext, @unchecked Sendable {
     /// For a server with several identities, the credentials that serve each name its
     /// certificates cover (nil with one identity).
     let serverNameIdentities: ServerNameIdentities?
+    /// What the OCSP response a server staples says (nil: none configured, or a client).
+    public let ocspStatus: OCSPStatus?
+    /// The leaves (SHA-256 fingerprints) of the identities the OCSP response is stapled for:
+    /// those it is about (empty without one).
+    let ocspCertificates: Set<String>
+    /// Every set of certificate credentials sessions of this context may use, each with the
+    /// identities installed in it (indices into ``TLSConfiguration/identities``, in the order
+    /// installed, which is GnuTLS's index of each pair): the main set, then those of
+    /// ``serverNameIdentities``. A setting made on credentials (client CA trust, stapled
+    /// responses) must reach each, or connections served by another set go without it.
+    let allCredentials: [(credentials: CertificateCredentials, identities: [Int])]
 
     /// Loads and compiles `configuration`. Reads files: do not call on an event loop.
     ///
@@ -50,30 +61,54 @@ public final class GnuTLSContext: TLSContext, @unchecked Sendable {
         priority = try GnuTLSPriority.compile(priorityString)
         let names = priority.versionNames
         enabledVersions = TLSVersion.allCases.reversed().filter { names.contains($0.displayName) }
-        ticketKey = configuration.role == .server && configuration.sessionTickets ? try SessionTicketKey() : nil
+        if configuration.role == .server && configuration.sessionTickets {
+            if let shared = configuration.ticketKey {
+                ticketKey = SessionTicketKey(shared)
+            } else {
+                ticketKey = try SessionTicketKey()
+            }
+        } else {
+            ticketKey = nil
+        }
         credentials = try CertificateCredentials()
         var warnings: [String] = []
         // Every pair is read and checked before any is installed; GnuTLS considers them in the
         // order installed: ECDSA and EdDSA first, then the configuration's order.
         let identities = try configuration.identities.map { identity throws(TLSError) in try LoadedIdentity(identity) }
-        for index in LoadedIdentity.preferenceOrder(of: identities) {
+        let mainOrder = LoadedIdentity.preferenceOrder(of: identities)
+        for index in mainOrder {
             try identities[index].install(into: credentials.raw)
         }
         for identity in identities { warnings += identity.warnings }
         serverNameIdentities = configuration.role == .server ? try ServerNameIdentities(identities: identities) : nil
+        allCredentials = [(credentials, mainOrder)] + (serverNameIdentities?.allCredentials ?? [])
         if configuration.role == .client && configuration.certificateVerification != .none {
             try Self.loadTrust(configuration.trustRoots, into: credentials.raw)
+        }
+        if configuration.role == .server, let response = configuration.ocspResponse {
+            // Every set of credentials, and in each every pair the response is about.
+            let targets = allCredentials.map { set in (credentials: set.credentials.raw, leaves: set.identities.map { identities[$0].leaf }) }
+            let stapled = try OCSPStapling.attach(response, to: targets, warnings: &warnings)
+            ocspStatus = stapled.status
+            ocspCertificates = stapled.certificates
+        } else {
+            ocspStatus = nil
+            ocspCertificates = []
+        }
+        // A server that asks for client certificates trusts their authorities, whose names its
+        // CertificateRequest lists: in every set of credentials, since the set that serves a
+        // connection is the one that verifies its client.
+        if configuration.role == .server, configuration.clientAuthentication != .none,
+           let clientRoots = configuration.clientTrustRoots {
+            for set in allCredentials { try Self.loadTrust(clientRoots, into: set.credentials.raw) }
+        }
+        if configuration.role == .client, let chain = configuration.certificateChain,
+           let problem = ClientCertificates.keyUsageProblem(chain) {
+            warnings.append(problem)
         }
         self.warnings = warnings
         localCertificates = identities.compactMap(\.leaf)
         localCertificate = identities.first?.leaf
-    }
-
-    /// Every set of certificate credentials sessions of this context may use: the main one, then
-    /// those of ``serverNameIdentities``. A setting made on the credentials (trust, stapled
-    /// responses) must reach each.
-    var allCredentials: [CertificateCredentials] {
-        [credentials] + (serverNameIdentities?.allCredentials ?? [])
     }
 
     /// Makes a session for one connection, sharing this context's credentials; a client given a

@@ -18,6 +18,13 @@ final class GnuTLSSession: TLSSession {
     /// ``PeerVerification`` GnuTLS points into belongs to ``handle``, which releases it after the session.)
     private(set) var peerPurpose: KeyPurpose?
     let expectedName: String?
+    /// A server's checks of client certificates (nil when it asks for none), run by
+    /// ``ClientCertificates/verify(_:)``.
+    private(set) var clientCertificateChecks: PeerVerification?
+    /// The status bits of the client certificate a server refused, for ``Verification``.
+    var clientCertificateStatus: UInt32?
+    /// The status bits of the peer's certificate verification (`UInt32.max` when none ran).
+    var verificationStatus: UInt32 { clientCertificateStatus ?? gnutls_session_get_verify_cert_status(session) }
 
     private var inbound: [UInt8] = []
     private var inboundOffset = 0
@@ -49,8 +56,8 @@ final class GnuTLSSession: TLSSession {
     /// identities that carry it were left to choose from (see ``ServerNameIdentities``).
     var narrowedServerName: String?
     /// Why this side refused a handshake GnuTLS had completed (a strict client whose server agreed
-    /// to no application protocol): thrown again by every later ``handshake()``, which must not
-    /// start GnuTLS over.
+    /// to no application protocol) or one ``ServerChecks`` stopped (pins, OCSP): thrown again by
+    /// every later ``handshake()``, which must not start GnuTLS over.
     private var refusal: TLSError?
     /// What was negotiated, made on first use after the handshake (parsing the peer's chain has
     /// a cost that a caller who never asks should not pay).
@@ -62,6 +69,12 @@ final class GnuTLSSession: TLSSession {
         return made
     }
     private var cachedInfo: SessionInfo?
+    /// True once the server's Certificate arrived in this handshake (a resumed one has none).
+    private var receivedCertificate = false
+    /// True once ``ServerChecks`` ran for this handshake.
+    private var serverChecked = false
+    /// What ``ServerChecks`` refused, with the alert to send, until the handshake reports it.
+    private var serverCheckFailure: (error: TLSError, alert: gnutls_alert_description_t)?
 
     var isResumed: Bool { isHandshakeComplete && gnutls_session_is_resumed(session) != 0 }
     /// The live trace, when a handler is set.
@@ -92,7 +105,7 @@ final class GnuTLSSession: TLSSession {
         let name = configuration.serverName ?? peerName
         if role == .client, configuration.serverName == nil, let peerName { try ServerName.validate(peerName) }
         let roleFlag = role == .server ? GNUTLS_SERVER.rawValue : GNUTLS_CLIENT.rawValue
-        let handle = try SessionHandle(flags: roleFlag | GNUTLS_NONBLOCK.rawValue)
+        let handle = try SessionHandle(flags: roleFlag | GNUTLS_NONBLOCK.rawValue | ClientCertificates.sessionFlags(for: configuration))
         let session = handle.raw
         self.context = context
         self.handle = handle
@@ -129,7 +142,19 @@ final class GnuTLSSession: TLSSession {
             verification.install(on: session)
             peerPurpose = verification.purpose
         }
+        if role == .server, let checks = ClientCertificates.install(on: session, configuration: configuration) {
+            clientCertificateChecks = checks
+            peerPurpose = checks.purpose
+        }
         try ApplicationProtocols.install(on: session, configuration: configuration)
+        if role == .client {
+            // Always asked for: what the server staples is reported, and checked when required.
+            try check(gnutls_ocsp_status_request_enable_client(session, nil, 0, nil)) {
+                .setupFailed(operation: "ask for the server's OCSP status (status_request)", library: $0)
+            }
+        }
+        // The checks after verification run from the handshake hook (which also feeds the trace).
+        if ServerChecks.needed(configuration) { HandshakeTracer.install(on: session) }
         installTransport()
         installKeyLog()
     }
@@ -261,9 +286,29 @@ final class GnuTLSSession: TLSSession {
             case GNUTLS_E_WARNING_ALERT_RECEIVED, GNUTLS_E_GOT_APPLICATION_DATA:
                 continue
             default:
+                if let failure = serverCheckFailure {
+                    serverCheckFailure = nil
+                    sendAlert(failure.alert)
+                    refusal = failure.error
+                    throw failure.error
+                }
                 throw HandshakeFailure.explain(code, in: self)
             }
         }
+    }
+
+    /// Called by the handshake hook after GnuTLS processed each message: on a client that has
+    /// ``ServerChecks`` to make, runs them once the server's chain is verified. Returns 0 to go
+    /// on, or a GnuTLS error code that aborts the handshake (the reason is kept for ``handshake()``).
+    func processedHandshakeMessage(type: UInt32, incoming: Bool) -> Int32 {
+        guard role == .client, incoming, ServerChecks.needed(context.configuration) else { return 0 }
+        if type == GNUTLS_HANDSHAKE_CERTIFICATE_PKT.rawValue { receivedCertificate = true }
+        guard receivedCertificate, !serverChecked,
+              type == GNUTLS_HANDSHAKE_SERVER_HELLO_DONE.rawValue || type == GNUTLS_HANDSHAKE_FINISHED.rawValue else { return 0 }
+        serverChecked = true
+        guard let failure = ServerChecks.run(self) else { return 0 }
+        serverCheckFailure = failure
+        return GNUTLS_E_CERTIFICATE_ERROR
     }
 
     /// On a client that requires an application protocol (``TLSConfiguration/requiresApplicationProtocol``)
@@ -377,6 +422,8 @@ final class GnuTLSSession: TLSSession {
             case GNUTLS_E_FATAL_ALERT_RECEIVED:
                 let alert = Alerts.received(session)
                 tracer?.didReceiveAlert(alert)
+                // In TLS 1.3 a server refuses the client's certificate after the client's handshake ended.
+                if let refusal = ClientCertificates.refusal(alert, in: self, library: .gnutls(code)) { throw refusal }
                 throw .alertReceived(alert, library: .gnutls(code))
             default:
                 sendAppropriateAlert(for: code)

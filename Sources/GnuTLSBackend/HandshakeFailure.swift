@@ -30,10 +30,18 @@ enum HandshakeFailure {
                     reason: "the peer refused the handshake (\(alert)): it shares none of the offered versions (\(offered)) or cipher suites",
                     library: library, alert: alert)
             }
+            if let refusal = ClientCertificates.refusal(alert, in: session, library: library) { return refusal }
             return .handshakeFailed(reason: "the peer sent a fatal alert: \(alert)", library: library, alert: alert)
         case GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR:
-            session.sendAppropriateAlert(for: code)
+            session.sendAlert(Verification.alert(session))
             return .verificationFailed(Verification.failure(session))
+        case GNUTLS_E_KEY_USAGE_VIOLATION where session.role == .client:
+            if let chain = context.configuration.certificateChain, let problem = ClientCertificates.keyUsageProblem(chain) {
+                session.sendAppropriateAlert(for: code)
+                return .handshakeFailed(reason: problem, library: library, alert: Alerts.appropriate(for: code))
+            }
+        case _ where ClientCertificates.isMissing(code, in: session):
+            return ClientCertificates.missing(code, in: session)
         case GNUTLS_E_PREMATURE_TERMINATION, GNUTLS_E_PULL_ERROR, GNUTLS_E_UNEXPECTED_PACKET_LENGTH:
             // Each of these is the peer closing mid-handshake only when the input really ended;
             // otherwise the code is explained below like any other failure.

@@ -46,7 +46,8 @@ final class HandshakeTracer {
 
     // MARK: Hook
 
-    /// Installs the POST hook for every handshake message.
+    /// Installs the POST hook for every handshake message: it feeds the trace, when there is one,
+    /// and lets the session check the server after verification (see ``GnuTLSSession/processedHandshakeMessage(type:incoming:)``).
     static func install(on session: gnutls_session_t) {
         gnutls_handshake_set_hook_function(session, cgnutls_handshake_any(), GNUTLS_HOOK_POST) { handle, type, _, incoming, message in
             guard let handle, let pointer = gnutls_transport_get_ptr(handle) else { return 0 }
@@ -58,7 +59,7 @@ final class HandshakeTracer {
             owner.tracer?.handshakeMessage(type: type, incoming: incoming != 0, body: body,
                                            version: gnutls_protocol_get_version(handle),
                                            local: owner.context.localCertificate)
-            return 0
+            return owner.processedHandshakeMessage(type: type, incoming: incoming != 0)
         }
     }
 
@@ -108,6 +109,11 @@ final class HandshakeTracer {
             } else if let local {
                 details = Self.describe(local)
             }
+            if tls13, let response = HandshakeFacts.stapledOCSPResponse(tls13Certificate: body) {
+                details += (details.isEmpty ? "" : ", ") + "stapled " + Self.describeOCSP(response)
+            }
+        case GNUTLS_HANDSHAKE_CERTIFICATE_STATUS.rawValue:
+            details = HandshakeFacts.stapledOCSPResponse(certificateStatus: body).map(Self.describeOCSP) ?? ""
         case GNUTLS_HANDSHAKE_SERVER_KEY_EXCHANGE.rawValue:
             let tls12 = version == GNUTLS_TLS1_2
             let facts = HandshakeFacts.serverKeyExchange(body: body, tls12: tls12)
@@ -119,6 +125,8 @@ final class HandshakeTracer {
                 parts.append("signed with MD5+SHA-1 (TLS 1.0/1.1)")
             }
             details = parts.joined(separator: ", ")
+        case GNUTLS_HANDSHAKE_CERTIFICATE_REQUEST.rawValue:
+            details = CertificateRequestTrace.details(body: body, tls13: tls13, version: version)
         case GNUTLS_HANDSHAKE_CLIENT_KEY_EXCHANGE.rawValue:
             details = "ephemeral public key, \(max(0, body.count - 1)) bytes"
         case GNUTLS_HANDSHAKE_CERTIFICATE_VERIFY.rawValue:
@@ -155,6 +163,20 @@ final class HandshakeTracer {
             if UInt16(bytes[0]) << 8 | UInt16(bytes[1]) == id { return String(cString: name) }
             index += 1
         }
+    }
+
+    /// `OCSP good, this update …, next update …` for a stapled DER response (as sent: not verified here).
+    private static func describeOCSP(_ der: [UInt8]) -> String {
+        guard let response = try? OCSPResponse(der: der, { .setupFailed(operation: "read the OCSP response", library: $0) }) else {
+            return "OCSP response, \(der.count) bytes, unreadable"
+        }
+        guard response.isSuccessful else { return "OCSP response '\(response.responseStatusName)'" }
+        guard let status = response.status(verified: true) else { return "OCSP response without a status" }
+        var parts = ["OCSP \(status.certificateStatus.rawValue)"]
+        if let revoked = status.revocationTime { parts[0] += " on \(revoked.utcText)" + (status.revocationReason.map { " (\($0))" } ?? "") }
+        parts.append("this update \(status.thisUpdate.utcText)")
+        if let next = status.nextUpdate { parts.append("next update \(next.utcText)") }
+        return parts.joined(separator: ", ")
     }
 
     private static func describe(_ info: CertificateInfo) -> String {

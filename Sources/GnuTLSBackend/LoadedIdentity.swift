@@ -73,7 +73,7 @@ struct LoadedIdentity {
         var warnings: [String] = []
         if let leaf = certificates.first {
             if leaf.isExpired(at: now) {
-                warnings.append("certificate \(chain.label) (\(leaf.subject)) expired on \(leaf.notAfter.utcText): clients that verify will refuse it")
+                warnings.append("certificate \(chain.label) (\(leaf.subject)) expired on \(leaf.notAfter.utcText): a peer that verifies will refuse it")
             } else if leaf.isNotYetValid(at: now) {
                 warnings.append("certificate \(chain.label) (\(leaf.subject)) is not valid before \(leaf.notBefore.utcText)")
             }

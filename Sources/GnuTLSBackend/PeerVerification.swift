@@ -43,6 +43,15 @@ final class PeerVerification {
         gnutls_session_set_verify_cert2(session, elements, UInt32(strings.count), 0)
     }
 
+    /// Verifies the peer's certificate of `session` now against these checks, for a verify
+    /// function of one's own (which takes the place of ``install(on:)``): GnuTLS's code (negative
+    /// when it could not verify at all) and the status bits (0 when the certificate is trusted).
+    func verify(_ session: gnutls_session_t) -> (code: Int32, status: UInt32) {
+        var status: UInt32 = 0
+        let code = gnutls_certificate_verify_peers(session, elements, UInt32(strings.count), &status)
+        return (code, status)
+    }
+
     deinit {
         elements.deinitialize(count: strings.count)
         elements.deallocate()

@@ -95,8 +95,12 @@ final class ServerNameIdentities: @unchecked Sendable {
         return ordered(named) + ordered(covered)
     }
 
-    /// Every set of credentials this selection holds (for settings that must reach each set).
-    var allCredentials: [CertificateCredentials] { Array(credentialsByChoice.values) }
+    /// Every set of credentials this selection holds, each with the identities installed in it
+    /// (indices into the configuration's list, in the order installed), for settings that must
+    /// reach each set.
+    var allCredentials: [(credentials: CertificateCredentials, identities: [Int])] {
+        credentialsByChoice.map { (credentials: $0.value, identities: $0.key) }
+    }
 
     /// Lower case, without a trailing dot.
     private static func normalised(_ name: String) -> String {

@@ -4,6 +4,12 @@ import SecureSockets
 /// Reads what a finished handshake negotiated into a ``SessionInfo``.
 enum SessionReport {
     static func make(_ session: GnuTLSSession) -> SessionInfo {
+        var info = negotiated(session)
+        ClientCertificates.report(session, into: &info)
+        return info
+    }
+
+    private static func negotiated(_ session: GnuTLSSession) -> SessionInfo {
         let handle = session.session
         func text(_ pointer: UnsafePointer<CChar>?) -> String? { pointer.map { String(cString: $0) } }
         let protocolName = text(gnutls_protocol_get_name(gnutls_protocol_get_version(handle))) ?? "unknown"
@@ -17,13 +23,19 @@ enum SessionReport {
             summary = GnuTLSDatum(adoptingCString: description).string
         }
         let configuration = session.context.configuration
-        let verification: String
+        var verification: String
         switch (session.role, configuration.certificateVerification) {
-        case (.server, _): verification = "no client certificate requested"
+        case (.server, _): verification = ClientCertificates.verificationText(session)
         case (.client, .fullVerification): verification = "verified (chain and name \(session.expectedName ?? ""))"
         case (.client, .noHostnameVerification): verification = "chain verified, name not checked"
         case (.client, .none): verification = "not verified (insecure)"
         }
+        if session.role == .client && !configuration.publicKeyPins.isEmpty && gnutls_session_is_resumed(handle) == 0 {
+            verification += ", public key pin matched"
+        }
+        // The leaf this side sent: a server's own (with several identities, the one that served,
+        // which decides whether the OCSP response was stapled), or a client's certificate.
+        let local = ClientCertificates.sentCertificate(handle)
         return SessionInfo(
             version: version,
             protocolName: protocolName,
@@ -40,14 +52,11 @@ enum SessionReport {
             resumed: gnutls_session_is_resumed(handle) != 0,
             warnings: ChainStrength.weaknesses(of: PeerCertificates.der(of: handle)).map(\.text),
             applicationProtocol: session.applicationProtocol,
-            localCertificate: localCertificate(handle)
+            ocspStatus: gnutls_session_is_resumed(handle) != 0 ? nil
+                : session.role == .client ? OCSPStapling.received(handle)
+                : OCSPStapling.sent(handle, context: session.context, served: local),
+            localCertificate: local
         )
-    }
-
-    /// The leaf this side sent (`gnutls_certificate_get_ours`; GnuTLS owns the bytes), parsed.
-    private static func localCertificate(_ handle: gnutls_session_t) -> CertificateInfo? {
-        guard let datum = gnutls_certificate_get_ours(handle), let data = datum.pointee.data else { return nil }
-        return try? certificateInfo(der: UnsafeRawBufferPointer(start: data, count: Int(datum.pointee.size)))
     }
 
     /// The server name the client sent (SNI), read on the server.

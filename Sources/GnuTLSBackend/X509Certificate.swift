@@ -64,8 +64,18 @@ func certificateInfo(crt: gnutls_x509_crt_t?, label: String) throws(TLSError) ->
         version: Int(version),
         publicKey: try publicKeyDescription(crt, fail("public key")),
         signatureAlgorithm: signatureAlgorithmName(crt),
-        serialNumber: colonHex(serial.prefix(serialSize)).replacing(":", with: "")
+        serialNumber: colonHex(serial.prefix(serialSize)).replacing(":", with: ""),
+        publicKeyPin: publicKeyPin(crt)
     )
+}
+
+/// The RFC 7469 pin of the certificate's key: GnuTLS's SHA-256 key id is the digest of the
+/// DER SubjectPublicKeyInfo. Nil if GnuTLS cannot compute it.
+func publicKeyPin(_ crt: gnutls_x509_crt_t?) -> PublicKeyPin? {
+    var digest = [UInt8](repeating: 0, count: 64)
+    var size = digest.count
+    guard gnutls_x509_crt_get_key_id(crt, GNUTLS_KEYID_USE_SHA256.rawValue, &digest, &size) == GNUTLS_E_SUCCESS else { return nil }
+    return try? PublicKeyPin(sha256: Array(digest.prefix(size)))
 }
 
 /// The subject or issuer DN in RFC 4514 form as GnuTLS prints it; empty when the DN is empty.

@@ -28,6 +28,11 @@ final class X509CertificateHandle {
         guard gnutls_x509_crt_import(crt, &datum, GNUTLS_X509_FMT_DER) == GNUTLS_E_SUCCESS else { return nil }
     }
 
+    /// Takes over a certificate GnuTLS made for the caller (e.g. a copy from a trust list).
+    init(adopting crt: gnutls_x509_crt_t) {
+        raw = crt
+    }
+
     deinit {
         gnutls_x509_crt_deinit(raw)
     }

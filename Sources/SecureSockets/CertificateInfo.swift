@@ -26,12 +26,15 @@ public struct CertificateInfo: Sendable, Equatable, Codable {
     public var signatureAlgorithm: String
     /// The serial number in hex.
     public var serialNumber: String
+    /// The public key pin (RFC 7469) of the certificate's key, `sha256/BASE64`: what
+    /// ``TLSConfiguration/publicKeyPins`` takes. Nil only when a backend cannot compute it.
+    public var publicKeyPin: PublicKeyPin?
 
     /// Creates a certificate description.
     public init(
         subject: String, issuer: String, notBefore: Date, notAfter: Date, sha256Fingerprint: String,
         subjectAlternativeNames: [String], version: Int, publicKey: String, signatureAlgorithm: String,
-        serialNumber: String
+        serialNumber: String, publicKeyPin: PublicKeyPin? = nil
     ) {
         self.subject = subject
         self.issuer = issuer
@@ -43,6 +46,7 @@ public struct CertificateInfo: Sendable, Equatable, Codable {
         self.publicKey = publicKey
         self.signatureAlgorithm = signatureAlgorithm
         self.serialNumber = serialNumber
+        self.publicKeyPin = publicKeyPin
     }
 
     /// True when `date` is past ``notAfter``.

@@ -42,8 +42,16 @@ public struct CertificateVerificationFailure: Sendable, Equatable, Codable, Cust
         /// Anything else, in the library's words.
         case other(String)
 
-        /// The problem as a short clause, e.g. `expired on 2021-04-12 10:00:00 UTC`.
-        public var text: String {
+        /// The problem as a short clause, e.g. `expired on 2021-04-12 10:00:00 UTC`, for a
+        /// server's certificate.
+        public var text: String { text(peer: .server) }
+
+        /// The problem as a short clause for the certificate of a `peer` (a client's certificate
+        /// is trusted through the server's client trust roots, not a client's CA file).
+        public func text(peer: TLSConfiguration.Role) -> String {
+            if peer == .client, case let .unknownIssuer(issuer, fingerprint) = self {
+                return "unknown issuer \(issuer) (certificate SHA-256 \(fingerprint)): no trusted client certificate authority issued it"
+            }
             switch self {
             case let .expired(date):
                 return "certificate expired on \(date.utcText)"
@@ -83,17 +91,25 @@ public struct CertificateVerificationFailure: Sendable, Equatable, Codable, Cust
     public var certificate: CertificateInfo?
     /// The library's own description of the verification status.
     public var libraryText: String
+    /// Whose certificate failed: ``TLSConfiguration/Role/server`` when a client verified its
+    /// server (the default), ``TLSConfiguration/Role/client`` when a server verified a client
+    /// certificate.
+    public var peer: TLSConfiguration.Role
 
     /// Creates a verification failure.
-    public init(problems: [Problem], certificate: CertificateInfo?, libraryText: String) {
+    public init(problems: [Problem], certificate: CertificateInfo?, libraryText: String,
+                peer: TLSConfiguration.Role = .server) {
         self.problems = problems
         self.certificate = certificate
         self.libraryText = libraryText
+        self.peer = peer
     }
 
-    /// `certificate verification failed: <problem>; <problem>`.
+    /// `certificate verification failed: <problem>; <problem>`, or `client certificate
+    /// verification failed: …` for a client's certificate.
     public var description: String {
-        let parts = problems.isEmpty ? [libraryText] : problems.map(\.text)
-        return "certificate verification failed: " + parts.joined(separator: "; ")
+        let parts = problems.isEmpty ? [libraryText] : problems.map { $0.text(peer: peer) }
+        return (peer == .client ? "client certificate verification failed: " : "certificate verification failed: ")
+            + parts.joined(separator: "; ")
     }
 }

@@ -156,6 +156,8 @@ public enum HandshakeFacts {
             return "The rest of the server's parameters, already encrypted under the handshake keys."
         case "CertificateRequest":
             return "The server asks the client for a certificate of its own."
+        case "CertificateStatus":
+            return "The server staples a recent OCSP response, signed by its certificate's issuer, saying the certificate is not revoked."
         case "CertificateVerify":
             return "A signature over the handshake so far, made with the certificate's private key: proof that the sender owns the certificate."
         case "NewSessionTicket":

@@ -23,8 +23,11 @@ public struct SessionInfo: Sendable, Equatable, Codable {
     public var serverName: String?
     /// The peer's certificate chain as sent, leaf first (empty if it sent none).
     public var peerCertificates: [CertificateInfo]
-    /// How the peer was checked: `verified`, `not verified (--insecure)`, `chain verified, name not checked`,
-    /// or `no client certificate requested`.
+    /// How the peer was checked. A client: `verified (chain and name …)`, `not verified (insecure)`
+    /// or `chain verified, name not checked`, with `, public key pin matched` when pins were
+    /// checked. A server: `no client certificate requested`, `client certificate requested, none
+    /// sent` or `client certificate verified (chain and TLS client authentication)`, the client's
+    /// chain then in ``peerCertificates``.
     public var verification: String
     /// True when the session was resumed rather than fully negotiated.
     public var resumed: Bool
@@ -34,8 +37,20 @@ public struct SessionInfo: Sendable, Equatable, Codable {
     public var warnings: [String]
     /// The application protocol agreed on through ALPN (e.g. `h2`), or nil when none was.
     public var applicationProtocol: String?
-    /// The certificate this side presented (the leaf), nil when it presented none. On a server
-    /// with several identities it says which one served the connection.
+    /// What the OCSP response the server stapled says about its certificate: on a client, what it
+    /// received (``OCSPStatus/verified`` telling whether it passed the checks); on a server, what it
+    /// stapled for this client (``OCSPStatus/verified`` false: a server does not check its own).
+    /// Nil when nothing was stapled, and on a resumed session.
+    public var ocspStatus: OCSPStatus?
+
+    // Client certificates (mTLS)
+
+    /// Whether the server asked the client for a certificate (a CertificateRequest) in this
+    /// handshake; false for a resumed session.
+    public var clientCertificateRequested = false
+    /// The leaf certificate this side sent in this handshake: a server's own (on a server with
+    /// several identities, the one that served this connection), or a client's when the server
+    /// asked and it had one. Nil when it sent none (and for a resumed session).
     public var localCertificate: CertificateInfo?
 
     /// Creates a snapshot.
@@ -43,7 +58,8 @@ public struct SessionInfo: Sendable, Equatable, Codable {
         version: TLSVersion?, protocolName: String, cipherSuite: String, keyExchange: String,
         group: String?, signatureAlgorithm: String?, cipher: String, mac: String, summary: String,
         serverName: String?, peerCertificates: [CertificateInfo], verification: String, resumed: Bool,
-        warnings: [String] = [], applicationProtocol: String? = nil, localCertificate: CertificateInfo? = nil
+        warnings: [String] = [], applicationProtocol: String? = nil, ocspStatus: OCSPStatus? = nil,
+        localCertificate: CertificateInfo? = nil
     ) {
         self.version = version
         self.protocolName = protocolName
@@ -60,6 +76,7 @@ public struct SessionInfo: Sendable, Equatable, Codable {
         self.resumed = resumed
         self.warnings = warnings
         self.applicationProtocol = applicationProtocol
+        self.ocspStatus = ocspStatus
         self.localCertificate = localCertificate
     }
 }

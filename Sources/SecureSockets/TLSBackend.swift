@@ -35,6 +35,10 @@ public protocol TLSContext: AnyObject, Sendable {
     /// The table versions this context enables, newest first (as the backend reads its priorities).
     var enabledVersions: [TLSVersion] { get }
 
+    /// What the OCSP response a server staples says (``TLSConfiguration/ocspResponse``), as read
+    /// when the context was made; nil when none is configured.
+    var ocspStatus: OCSPStatus? { get }
+
     /// Makes a session for one connection.
     ///
     /// - Parameter peerName: for a client, the host connected to: used for SNI (unless it is an IP
@@ -48,6 +52,9 @@ public protocol TLSContext: AnyObject, Sendable {
 }
 
 extension TLSContext {
+    /// No stapled OCSP response: the default for backends without stapling.
+    public var ocspStatus: OCSPStatus? { nil }
+
     /// Makes a session for one connection, with a full handshake.
     ///
     /// - Parameter peerName: for a client, the host connected to (SNI and verification).

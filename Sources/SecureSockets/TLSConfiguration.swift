@@ -62,7 +62,8 @@ public struct TLSConfiguration: Sendable, Equatable {
         }
     }
 
-    /// Which certificate authorities a client trusts.
+    /// Which certificate authorities are trusted: a client's for its server (``trustRoots``), a
+    /// server's for client certificates (``clientTrustRoots``).
     public enum TrustRoots: Sendable, Equatable {
         /// The operating system's store (on Debian `/etc/ssl/certs/ca-certificates.crt`).
         case system
@@ -100,7 +101,7 @@ public struct TLSConfiguration: Sendable, Equatable {
     public var keyLog: KeyLogFile?
     /// Whether a server issues session tickets and resumes sessions from them (TLS 1.2 and 1.3).
     /// Default true. The ticket key is random, made when the configuration is compiled, and never
-    /// leaves the process; see ``ticketLifetime``.
+    /// leaves the process, unless ``ticketKey`` gives one to share; see ``ticketLifetime``.
     public var sessionTickets = true
     /// How long a server's session ticket stays valid, in seconds; also the period at which the
     /// ticket key rotates (a ticket from the previous period still resumes, an older one gets a
@@ -138,6 +139,68 @@ public struct TLSConfiguration: Sendable, Equatable {
     /// that can verify none of the candidates fails the handshake.
     public var additionalIdentities: [Identity] = []
 
+    // MARK: Pins, OCSP stapling, shared ticket keys
+
+    /// The public key pins (RFC 7469) a client accepts: the server is accepted only when a
+    /// certificate of its verified chain (leaf, intermediates or the trust anchor) has one of
+    /// them; with ``CertificateVerification/none`` only the leaf is compared. Checked right after
+    /// the chain is verified, before this side's Finished: a mismatch sends `bad_certificate` and
+    /// throws ``TLSError/publicKeyPinMismatch(expected:presented:)``. A resumed session is not
+    /// checked again (its ticket came from a checked handshake). Empty (the default): no pinning.
+    /// Ignored by a server.
+    public var publicKeyPins: [PublicKeyPin] = []
+    /// The OCSP response (DER, RFC 6960) a server staples for its certificate when a client asks
+    /// (`status_request`, RFC 6066), e.g. one fetched with `openssl ocsp` from the issuer's
+    /// responder. Read when the context is made (so a reload picks up a fresh one); it must be a
+    /// successful response about this certificate, not revoked and not past its next update
+    /// (GnuTLS staples neither; it also stops stapling a response once its next update passes).
+    /// With several ``identities`` it must be about one of their certificates, and is stapled
+    /// only on connections that certificate serves. Nil (the default): nothing stapled. Ignored
+    /// by a client.
+    public var ocspResponse: OCSPResponseSource?
+    /// Whether a client requires a good OCSP status stapled by the server: a verified response
+    /// that says `good`. Without one the handshake fails with `bad_certificate_status_response`
+    /// and ``TLSError/ocspStatusRequired(reason:alert:)``. Default false: whatever the server
+    /// staples is reported in ``SessionInfo/ocspStatus``, and only a `revoked` one fails (with
+    /// verification on, as a revoked certificate). Needs verification: ``validate()`` refuses it with
+    /// ``CertificateVerification/none``.
+    public var requiresOCSPStatus = false
+    /// The master key a server encrypts session tickets with, to share with other server
+    /// processes (see ``TLSTicketKey``). Nil (the default): a random key made with the context,
+    /// which never leaves the process.
+    public var ticketKey: TLSTicketKey?
+
+    /// Where a stapled OCSP response comes from.
+    public enum OCSPResponseSource: Sendable, Equatable {
+        /// A file holding the DER response.
+        case file(String)
+        /// The DER response in memory; `label` names it in error messages.
+        case der([UInt8], label: String)
+
+        /// A name for messages: the path, or the label.
+        public var label: String {
+            switch self {
+            case let .file(path): return path
+            case let .der(_, label): return label
+            }
+        }
+    }
+    // Client certificates (mTLS)
+
+    /// Whether a server asks clients for a certificate, and whether it insists. Default
+    /// ``ClientAuthentication/none``. A certificate the client sends is verified against
+    /// ``clientTrustRoots`` and must allow TLS client authentication (extended key usage
+    /// clientAuth, or none at all); the verified chain is the server's
+    /// ``SessionInfo/peerCertificates``. Servers only.
+    ///
+    /// A client presents ``certificateChain`` with ``privateKey`` when a server asks, whether or
+    /// not its issuer is among the authorities the server names.
+    public var clientAuthentication: ClientAuthentication = .none
+    /// The certificate authorities a server trusts to issue client certificates; required when
+    /// ``clientAuthentication`` is not ``ClientAuthentication/none``, and their names are listed in
+    /// the CertificateRequest. Nil by default: the system store is no place to find client CAs.
+    public var clientTrustRoots: TrustRoots?
+
     /// Creates a configuration for `role` with every other field at its default.
     public init(role: Role) {
         self.role = role
@@ -159,9 +222,11 @@ public struct TLSConfiguration: Sendable, Equatable {
     }
 
     /// Checks what can be checked without a TLS library: a server has a certificate and a key
-    /// (and only a server has several, see ``identities``), timeouts are positive, a raw priority string is not empty, ``serverName`` can be one, and
+    /// (and only a server has several, see ``identities``), timeouts are positive, a raw priority
+    /// string is not empty, ``serverName`` can be one,
     /// ``applicationProtocols`` fit the ALPN extension (each name 1 to 255 bytes, none twice,
-    /// the list at most 65,533 bytes as encoded).
+    /// the list at most 65,533 bytes as encoded), ``requiresOCSPStatus`` comes with verification,
+    /// and a server that asks for client certificates has ``clientTrustRoots`` to verify them.
     ///
     /// - Throws: ``TLSError/invalidConfiguration(_:)``; ``TLSError/invalidServerName(name:reason:)``
     ///   (see ``ServerName/validate(_:)``).
@@ -189,5 +254,9 @@ public struct TLSConfiguration: Sendable, Equatable {
         }
         if let serverName { try ServerName.validate(serverName) }
         try ApplicationProtocolList.validate(applicationProtocols)
+        if requiresOCSPStatus && certificateVerification == .none {
+            throw .invalidConfiguration("requiring an OCSP status needs verification: an unverified response proves nothing")
+        }
+        try validateClientAuthentication()
     }
 }

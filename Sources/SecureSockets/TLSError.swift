@@ -66,6 +66,22 @@ public enum TLSError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A resumption was asked for and did not happen (no ticket, or the server ignored it).
     case notResumed(reason: String)
 
+    // Pins, OCSP stapling, shared ticket keys.
+    /// A public key pin that cannot be read (see ``PublicKeyPin/init(_:)``); `reason` says why.
+    case invalidPin(String, reason: String)
+    /// No certificate of the server's verified chain has one of the configured pins
+    /// (``TLSConfiguration/publicKeyPins``); `presented` is that chain, whose
+    /// ``CertificateInfo/publicKeyPin`` values are the pins the server could have matched.
+    case publicKeyPinMismatch(expected: [PublicKeyPin], presented: [CertificateInfo])
+    /// An OCSP response file a server cannot staple: missing, unreadable, not a DER OCSP
+    /// response, unsuccessful, or about another certificate.
+    case ocspResponseFile(path: String, reason: String, library: BackendError?)
+    /// A client that requires a good stapled OCSP status (``TLSConfiguration/requiresOCSPStatus``)
+    /// did not get one; `reason` says what the server stapled, if anything.
+    case ocspStatusRequired(reason: String, alert: TLSAlert?)
+    /// A session ticket key file that cannot be used (see ``TLSTicketKey/load(path:)``).
+    case ticketKeyFile(path: String, reason: String)
+
     /// The library error behind this failure, if the TLS library reported one.
     public var libraryError: BackendError? {
         switch self {
@@ -76,7 +92,7 @@ public enum TLSError: Error, Sendable, Equatable, CustomStringConvertible {
              let .handshakeFailed(_, library, _),
              let .alertReceived(_, library), let .closedDuringHandshake(library),
              let .prematureClose(library), let .protocolError(_, library),
-             let .certificateGeneration(_, library):
+             let .certificateGeneration(_, library), let .ocspResponseFile(_, _, library):
             return library
         case let .setupFailed(_, library):
             return library
@@ -118,6 +134,11 @@ public enum TLSError: Error, Sendable, Equatable, CustomStringConvertible {
         case .keyLogFile: return "key-log-file"
         case .noReply: return "no-reply"
         case .notResumed: return "not-resumed"
+        case .invalidPin: return "invalid-pin"
+        case .publicKeyPinMismatch: return "pin-mismatch"
+        case .ocspResponseFile: return "ocsp-response-file"
+        case .ocspStatusRequired: return "ocsp-status-required"
+        case .ticketKeyFile: return "ticket-key-file"
         }
     }
 
@@ -188,6 +209,20 @@ public enum TLSError: Error, Sendable, Equatable, CustomStringConvertible {
             sentence = "the server closed the connection without replying"
         case let .notResumed(reason):
             sentence = "the session was not resumed: \(reason)"
+        case let .invalidPin(pin, reason):
+            sentence = "invalid public key pin '\(pin)': \(reason)"
+        case let .publicKeyPinMismatch(expected, presented):
+            let chain = presented.map { certificate in
+                "\(certificate.publicKeyPin.map(\.description) ?? "?") (\(certificate.commonName.map { "CN=\($0)" } ?? certificate.subject))"
+            }
+            sentence = "public key pin mismatch: the server presented \(chain.joined(separator: ", ")); "
+                + "expected \(expected.count == 1 ? "" : "one of ")\(expected.map(\.description).joined(separator: ", "))"
+        case let .ocspResponseFile(path, reason, _):
+            sentence = "OCSP response \(path): \(reason)"
+        case let .ocspStatusRequired(reason, _):
+            sentence = "no good OCSP status: \(reason)"
+        case let .ticketKeyFile(path, reason):
+            sentence = "ticket key \(path): \(reason)"
         }
         if let library = libraryError { return "\(sentence) [\(library.name)]" }
         return sentence

@@ -80,9 +80,18 @@ public final class TLSSocket {
     }
 
     /// Encrypts and sends `bytes`.
+    ///
+    /// - Throws: when the peer already closed the connection, the fatal alert it sent before
+    ///   closing if one arrived (e.g. a TLS 1.3 server refusing the client's certificate after
+    ///   the client's handshake ended), else the socket error.
     public func write(_ bytes: [UInt8]) throws(TLSError) {
         try session.write(bytes)
-        try flush()
+        do {
+            try flush()
+        } catch {
+            if case .socket = error, let refusal = alertAlreadyReceived() { throw refusal }
+            throw error
+        }
     }
 
     /// Encrypts and sends the UTF-8 bytes of `text`.
@@ -176,6 +185,30 @@ public final class TLSSocket {
             }
             throw error
         }
+    }
+
+    /// After a failed write: the error the session reports for what the peer sent before it
+    /// closed (its fatal alert), read without waiting; nil when nothing explains the failure.
+    private func alertAlreadyReceived() -> TLSError? {
+        for _ in 0..<16 {
+            guard (try? transport.waitReadable(seconds: 0)) == true else { break }
+            let chunk: [UInt8]?
+            do { chunk = try transport.read(maximum: 64 * 1024) } catch { break }
+            guard let chunk else {
+                session.receiveEndOfInput()
+                break
+            }
+            session.receiveFromNetwork(chunk)
+        }
+        do {
+            while case .data = try session.read(maximum: 16 * 1024) {}
+        } catch {
+            switch error {
+            case .alertReceived, .handshakeFailed, .verificationFailed: return error
+            default: return nil
+            }
+        }
+        return nil
     }
 
     /// Sends what the session has queued, within the write timeout.

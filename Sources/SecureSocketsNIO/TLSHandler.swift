@@ -3,20 +3,40 @@ import NIOTLS
 import SecureSockets
 
 /// A SwiftNIO handler that runs a ``TLSSession`` (any backend) on a channel, the way
-/// swift-nio-ssl's handlers drive BoringSSL: ciphertext from the socket goes into the session,
-/// decrypted data goes up the pipeline as `ByteBuffer`s, writes from above are encrypted.
+/// swift-nio-ssl's `NIOSSLHandler` drives BoringSSL: ciphertext from the socket goes into the
+/// session, decrypted data goes up the pipeline as `ByteBuffer`s, writes from above are encrypted.
+/// Use ``TLSServerHandler`` or ``TLSClientHandler``, first in the pipeline.
 ///
-/// Events sent up the pipeline:
-/// - ``TLSHandshakeCompleted`` once the handshake is done;
-/// - `ChannelEvent.inputClosed` when the peer sent close_notify (or closed TCP after one);
-/// - errors as ``TLSError`` through `errorCaught`, after the alert that explains them was sent.
+/// - Writes and flushes issued before the handshake completes are kept, in order, and sent after
+///   it; their promises complete then, or fail with the handshake's error (or
+///   `ChannelError.ioOnClosedChannel` when the channel is closed first). Writes are encrypted at
+///   the flush (small ones together in one record) and handed to the channel as one buffer; a
+///   close sends the writes not yet flushed before its close_notify.
+/// - Events sent up the pipeline are NIOTLS's, as swift-nio-ssl sends them:
+///   `TLSUserEvent.handshakeCompleted(negotiatedProtocol:)` once the handshake is done (the
+///   protocol agreed on through ALPN, if any), and `TLSUserEvent.shutdownCompleted` once both
+///   sides sent close_notify.
+/// - The peer's close_notify is reported as `ChannelEvent.inputClosed` when the channel allows
+///   remote half-closure (`ChannelOptions.allowRemoteHalfClosure`); otherwise it is answered with
+///   close_notify and the channel closes.
+/// - A peer that ends the connection without close_notify after the handshake is reported through
+///   `errorCaught` as ``TLSError/prematureClose(library:)`` (swift-nio-ssl's `uncleanShutdown`),
+///   never as a clean end: the data received may be truncated. The channel then closes (the
+///   session cannot go on). During the handshake the same end is
+///   ``TLSError/closedDuringHandshake(library:)``.
+/// - TLS failures reach `errorCaught` as ``TLSError`` after the alert that explains them was sent.
 ///
-/// Closing is graceful: close_notify, shut the write side, wait up to ``drainTimeout`` for the
-/// peer to close, then close, so an alert or reply in flight is not destroyed by a reset. A failed
-/// session closes the same way after its alert, discarding what the peer still sends meanwhile:
-/// closing a socket with unread input resets the connection, and the peer would lose the alert.
-/// `channelReadComplete` is held back while part of a record is buffered, so a handler above sees
-/// a burst end only when every complete record of it was delivered.
+/// `close(mode: .all)` sends close_notify, shuts the write side and waits up to
+/// ``shutdownTimeout`` for the peer's close_notify before closing; `close(mode: .output)` sends
+/// close_notify and shuts the write side, reading on. A failed session closes the same way after
+/// its alert, discarding what the peer still sends meanwhile: closing a socket with unread input
+/// resets the connection, and the peer would lose the alert.
+///
+/// Backpressure: data is decrypted and passed on only when the pipeline asks for it
+/// (`read()`, which autoRead issues by itself), and after the handshake the channel reads only
+/// when asked (and, while closing, for the peer's close_notify); the ciphertext kept meanwhile is
+/// what the channel read for the last request. The records decrypted from one read of the channel go up as one buffer;
+/// `channelReadComplete` follows a burst that delivered data.
 public class TLSHandler: ChannelDuplexHandler {
     /// Ciphertext from the socket.
     public typealias InboundIn = ByteBuffer
@@ -27,226 +47,189 @@ public class TLSHandler: ChannelDuplexHandler {
     /// Ciphertext to the socket.
     public typealias OutboundOut = ByteBuffer
 
-    private let session: any TLSSession
-    private let handshakeTimeout: TimeAmount
-    /// How long a graceful close waits for the peer to close its side.
-    public let drainTimeout: TimeAmount
-    private var handshakeTimer: Scheduled<Void>?
-    private var drainTimer: Scheduled<Void>?
-    private var state = State.handshaking
-    private var closePromise: EventLoopPromise<Void>?
-
-    private enum State {
-        /// `draining`: failed, alert sent, write side shut; input is read and discarded.
-        case handshaking, active, closing, draining, closed
+    /// Where the connection stands.
+    enum State {
+        /// Before and during the handshake: writes are buffered.
+        case handshaking
+        /// Application data flows both ways.
+        case active
+        /// The peer ended its side (close_notify, or the end of the input reported as an error);
+        /// this side may still write.
+        case inputClosed
+        /// This side sent close_notify and shut its write side; data is still read.
+        case outputClosed
+        /// Closing: close_notify sent, waiting for the peer's (up to ``shutdownTimeout``).
+        case closing
+        /// Failed: the alert was sent and the write side shut; input is read and discarded (up to
+        /// ``shutdownTimeout``) before the channel closes.
+        case draining
+        /// Done: nothing more is read or written.
+        case closed
     }
+
+    let session: any TLSSession
+    let handshakeTimeout: TimeAmount
+    /// How long a close waits for the peer's close_notify (and a failed session for the peer to
+    /// stop sending) before the channel closes; swift-nio-ssl's `shutdownTimeout`.
+    public let shutdownTimeout: TimeAmount
+
+    var state = State.handshaking
+    var started = false
+    var handshakeTimer: Scheduled<Void>?
+    var shutdownTimer: Scheduled<Void>?
+    /// The promise of the `close(mode: .all)` in progress.
+    var closePromise: EventLoopPromise<Void>?
+    var bufferedWrites = BufferedWrites()
+    /// The pipeline asked for data (`read()`) and has not had a burst's end since.
+    var readRequested = false
+    /// Data went up since the last `channelReadComplete` passed on: a burst is under way.
+    var deliveredSinceReadComplete = false
+    /// The pipeline asked for data while a burst was reaching it: the request is for the next burst.
+    var readRequestedDuringBurst = false
+    /// The peer's close_notify arrived.
+    var receivedCloseNotify = false
+    /// The transport reported the end of the input (TCP FIN).
+    var inputEnded = false
+    /// A transport error already passed on (a reset, say): the channel's end is not reported again.
+    var transportError: (any Error)?
+    /// Why the session last refused to encrypt a write.
+    var encryptionFailure = TLSError.invalidState("the session refused the write")
 
     /// Wraps `session`; the handshake must finish within `handshakeTimeout`.
-    package init(session: any TLSSession, handshakeTimeout: TimeAmount, drainTimeout: TimeAmount = .seconds(2)) {
+    init(session: any TLSSession, handshakeTimeout: TimeAmount, shutdownTimeout: TimeAmount) {
         self.session = session
         self.handshakeTimeout = handshakeTimeout
-        self.drainTimeout = drainTimeout
+        self.shutdownTimeout = shutdownTimeout
     }
 
-    /// What the handshake negotiated, once it completed.
+    /// What the handshake negotiated (version, suite, the peer's certificates, the application
+    /// protocol); nil until it completed. Read it on the event loop, e.g. on
+    /// `TLSUserEvent.handshakeCompleted`.
     public var info: SessionInfo? { session.info }
+
+    /// Called with each TLS message as it is sent or received, in wire order; nil (the default)
+    /// for none. Set it before the handshake starts (before the handler joins an active channel).
+    public var traceHandler: ((TLSTraceEvent) -> Void)? {
+        get { session.traceHandler }
+        set { session.traceHandler = newValue }
+    }
 
     /// Starts the handshake if the channel is already active.
     public func handlerAdded(context: ChannelHandlerContext) {
         if context.channel.isActive { start(context: context) }
     }
 
-    /// Starts the handshake clock (and, for a client, sends the ClientHello).
-    public func channelActive(context: ChannelHandlerContext) {
-        start(context: context)
-        context.fireChannelActive()
+    /// Stops the timers and fails what is still waiting (nothing is, after the channel closed).
+    public func handlerRemoved(context: ChannelHandlerContext) {
+        handshakeTimer?.cancel()
+        shutdownTimer?.cancel()
+        bufferedWrites.failAll(ChannelError.ioOnClosedChannel)
+        closePromise?.fail(ChannelError.ioOnClosedChannel)
+        closePromise = nil
     }
 
-    private func start(context: ChannelHandlerContext) {
-        guard handshakeTimer == nil, state == .handshaking else { return }
+    /// Passes the event on, then starts the handshake clock (and, for a client, sends the ClientHello).
+    public func channelActive(context: ChannelHandlerContext) {
+        context.fireChannelActive()
+        start(context: context)
+    }
+
+    func start(context: ChannelHandlerContext) {
+        guard !started, state == .handshaking else { return }
+        started = true
         let seconds = Double(handshakeTimeout.nanoseconds) / 1e9
         handshakeTimer = context.eventLoop.assumeIsolated().scheduleTask(in: handshakeTimeout) {
+            guard self.state == .handshaking else { return }
             self.fail(context: context, error: .timedOut(stage: .handshake, seconds: seconds))
         }
-        advance(context: context)
+        advanceHandshake(context: context)
     }
 
-    /// Feeds ciphertext to the session and advances the handshake or decrypts records.
-    public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard state != .draining else { return }
-        let buffer = unwrapInboundIn(data)
-        buffer.withUnsafeReadableBytes { session.receiveFromNetwork($0) }
-        advance(context: context)
-    }
-
-    /// Sends what the session queued; passes the burst's end on when no record is half received.
-    public func channelReadComplete(context: ChannelHandlerContext) {
-        guard state != .draining else { return }
-        flushOutput(context: context)
-        if session.bufferedNetworkInput == 0 && state == .active { context.fireChannelReadComplete() }
-    }
-
-    /// Handles the peer's TCP half-close: ends the session's input, finishes a graceful close.
-    public func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let event = event as? ChannelEvent, event == .inputClosed {
-            session.receiveEndOfInput()
-            switch state {
-            case .closing, .draining:
-                finishClose(context: context)
-            case .handshaking, .active:
-                advance(context: context)
-                // Failed on the input's end: nothing more can come, so there is nothing to drain.
-                if state == .draining { finishClose(context: context) }
-                if state == .active {
-                    // TCP ended without close_notify and without an error (nothing was pending).
-                    context.fireUserInboundEventTriggered(event)
-                }
-            case .closed:
-                break
+    /// Runs the handshake as far as the input allows, sending what the session queued.
+    func advanceHandshake(context: ChannelHandlerContext) {
+        do {
+            guard try session.handshake() == .complete else {
+                flushOutput(context: context)
+                // The handshake reads for itself: a channel without autoRead still completes it.
+                context.read()
+                return
             }
+        } catch {
+            fail(context: context, error: error)
             return
         }
-        context.fireUserInboundEventTriggered(event)
+        completeHandshake(context: context)
     }
 
-    /// Cancels timers; a connection that ends mid-handshake is reported as an error.
+    private func completeHandshake(context: ChannelHandlerContext) {
+        handshakeTimer?.cancel()
+        handshakeTimer = nil
+        state = .active
+        flushOutput(context: context)
+        // The buffered writes go first, so that anything written on the event comes after them.
+        sendBufferedWrites(context: context)
+        context.fireUserInboundEventTriggered(TLSUserEvent.handshakeCompleted(negotiatedProtocol: session.applicationProtocol))
+        // Data that came with the peer's last handshake flight goes up if it was asked for.
+        if readRequested { deliver(context: context) }
+    }
+
+    /// Cancels timers; a connection that ends before it should is reported as an error.
     public func channelInactive(context: ChannelHandlerContext) {
         handshakeTimer?.cancel()
-        drainTimer?.cancel()
-        if state == .handshaking {
-            context.fireErrorCaught(TLSError.closedDuringHandshake(library: nil))
+        shutdownTimer?.cancel()
+        switch state {
+        case .handshaking:
+            state = .closed
+            let error = transportError ?? TLSError.closedDuringHandshake(library: nil)
+            bufferedWrites.failAll(error)
+            if transportError == nil { context.fireErrorCaught(error) }
+        case .active, .outputClosed:
+            // Without half-closure the channel closes on the peer's FIN: what it sent before is
+            // still buffered, and tells a clean end (close_notify) from an unclean one.
+            if transportError == nil {
+                session.receiveEndOfInput()
+                inputEnded = true
+                endInput(context: context)
+            }
+            state = .closed
+        case .inputClosed, .closing, .draining, .closed:
+            state = .closed
         }
-        state = .closed
+        bufferedWrites.failAll(ChannelError.ioOnClosedChannel)
         closePromise?.succeed(())
         closePromise = nil
         context.fireChannelInactive()
     }
 
-    /// Passes a transport error on and closes the connection.
+    /// Passes a transport error on; while closing, a reset just ends the close.
     public func errorCaught(context: ChannelHandlerContext, error: Error) {
-        // While closing gracefully, a reset means the peer is gone: the exchange is over, not failed.
-        if state == .closing || state == .draining {
+        switch state {
+        case .closing, .draining:
+            // The exchange is over: a reset now means the peer is gone, not that anything failed.
             finishClose(context: context)
-            return
-        }
-        // Socket errors (ECONNRESET and the like) end the connection; say so once.
-        context.fireErrorCaught(error)
-        if state != .closed { context.close(mode: .all, promise: nil) }
-    }
-
-    /// Runs the handshake and reads as far as the input allows, sending what the session queued.
-    private func advance(context: ChannelHandlerContext) {
-        do {
-            if state == .handshaking {
-                guard try session.handshake() == .complete else {
-                    flushOutput(context: context)
-                    return
-                }
-                handshakeTimer?.cancel()
-                state = .active
-                flushOutput(context: context)
-                let info = session.info
-                if let info { context.fireUserInboundEventTriggered(TLSHandshakeCompleted(info: info)) }
-                context.fireUserInboundEventTriggered(TLSUserEvent.handshakeCompleted(negotiatedProtocol: info?.applicationProtocol))
-            }
-            while state == .active || state == .closing {
-                switch try session.read(maximum: 16 * 1024) {
-                case let .data(bytes):
-                    if state == .active { context.fireChannelRead(wrapInboundOut(context.channel.allocator.buffer(bytes: bytes))) }
-                case .closed:
-                    flushOutput(context: context)
-                    if state == .closing { finishClose(context: context) } else {
-                        context.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
-                    }
-                    return
-                case .needsInput:
-                    flushOutput(context: context)
-                    return
-                }
-            }
-        } catch {
-            fail(context: context, error: error)
+        case .handshaking:
+            if transportError == nil { transportError = error }
+            bufferedWrites.failAll(error)
+            context.fireErrorCaught(error)
+        case .active, .inputClosed, .outputClosed, .closed:
+            if transportError == nil { transportError = error }
+            context.fireErrorCaught(error)
         }
     }
 
-    private func fail(context: ChannelHandlerContext, error: TLSError) {
-        guard state != .closed, state != .draining else { return }
-        handshakeTimer?.cancel()
-        flushOutput(context: context)
-        if state == .closing {
-            finishClose(context: context)
-            return
-        }
-        // The alert goes out, then the write side shuts; the peer's remaining input is drained
-        // (up to drainTimeout) so that closing does not reset the connection before it reads the alert.
-        state = .draining
-        context.fireErrorCaught(error)
-        guard state == .draining else { return }
-        context.close(mode: .output, promise: nil)
-        drainTimer = context.eventLoop.assumeIsolated().scheduleTask(in: drainTimeout) {
-            self.finishClose(context: context)
-        }
+    /// Sends what the session queued (handshake messages, records, alerts) and flushes it.
+    func flushOutput(context: ChannelHandlerContext) {
+        if sendOutput(context: context, promise: nil) { context.flush() }
     }
 
-    private func flushOutput(context: ChannelHandlerContext) {
+    /// Hands what the session queued to the channel as one buffer, with `promise` (the promise of
+    /// the writes encrypted into it); false if there was nothing to hand over.
+    @discardableResult
+    func sendOutput(context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) -> Bool {
         let output = session.takeNetworkOutput()
-        guard !output.isEmpty else { return }
-        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: output)), promise: nil)
-    }
-
-    /// Encrypts plaintext from above into records.
-    public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        let buffer = unwrapOutboundIn(data)
-        do {
-            try buffer.withUnsafeReadableBytes { (bytes: UnsafeRawBufferPointer) throws(TLSError) in try session.write(bytes) }
-        } catch {
-            promise?.fail(error)
-            return
-        }
-        let output = session.takeNetworkOutput()
+        // An empty buffer still carries a promise, so that it completes in order.
+        guard !output.isEmpty || promise != nil else { return false }
         context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: output)), promise: promise)
+        return true
     }
-
-    /// Flushes encrypted records to the socket.
-    public func flush(context: ChannelHandlerContext) {
-        context.flush()
-    }
-
-    /// Closes gracefully: close_notify, half-close, a bounded drain, then close.
-    public func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
-        if mode == .all, state == .draining {
-            // Already closing after a failure: the drain ends it; the promise completes then.
-            if let promise {
-                if let closePromise { closePromise.futureResult.cascade(to: promise) } else { closePromise = promise }
-            }
-            return
-        }
-        guard mode == .all, state == .active else {
-            if state != .closed || mode != .all { context.close(mode: mode, promise: promise) } else { promise?.succeed(()) }
-            return
-        }
-        state = .closing
-        closePromise = promise
-        try? session.close()
-        flushOutput(context: context)
-        context.close(mode: .output, promise: nil)
-        drainTimer = context.eventLoop.assumeIsolated().scheduleTask(in: drainTimeout) {
-            self.finishClose(context: context)
-        }
-    }
-
-    private func finishClose(context: ChannelHandlerContext) {
-        drainTimer?.cancel()
-        guard state == .closing || state == .draining else { return }
-        state = .closed
-        let promise = closePromise
-        closePromise = nil
-        context.close(mode: .all, promise: promise)
-    }
-}
-
-/// The user event ``TLSHandler`` sends up the pipeline when the handshake completed.
-public struct TLSHandshakeCompleted: Sendable {
-    /// What was negotiated.
-    public let info: SessionInfo
 }

@@ -7,9 +7,12 @@ public final class TLSServerHandler: TLSHandler {
     /// Makes a handler for one accepted connection from a server `context`; the handshake must
     /// finish within the configuration's ``TLSConfiguration/handshakeTimeout``.
     ///
+    /// - Parameter shutdownTimeout: how long a close waits for the client's close_notify
+    ///   (default 5 seconds, as swift-nio-ssl's).
     /// - Throws: ``TLSError/setupFailed(operation:library:)`` when the library cannot make the session.
-    public init(context: any TLSContext) throws(TLSError) {
+    public init(context: any TLSContext, shutdownTimeout: TimeAmount = .seconds(5)) throws(TLSError) {
         let session = try context.makeSession(peerName: nil)
-        super.init(session: session, handshakeTimeout: .nanoseconds(Int64(context.configuration.handshakeTimeout * 1e9)))
+        super.init(session: session, handshakeTimeout: .interval(seconds: context.configuration.handshakeTimeout),
+                   shutdownTimeout: shutdownTimeout)
     }
 }

@@ -14,9 +14,18 @@ struct ClientCommand: ParsableCommand {
         SHA-1) are refused; a pinned --tls-version accepts such a key with a warning. \
         --insecure accepts any certificate, as the demo's CERT_NONE did.
 
+        --cert and --key give a certificate (RSA, ECDSA or Ed25519; the key may be encrypted, \
+        see --passphrase) that the client presents when the server asks for one (mutual TLS). \
+        A server that refuses it, or requires one when none is given, is named with its alert.
+
         --alpn offers application protocols (ALPN, RFC 7301); the one the server agrees on is \
         printed after the handshake. A server that agrees on none is no error unless --alpn-strict \
         is given.
+
+        --pin accepts the server only if a certificate of its verified chain (with --insecure: \
+        the leaf) has the given public key pin (RFC 7469, sha256/BASE64); --json shows each \
+        certificate's pin. The client always asks for a stapled OCSP status and prints it; a \
+        revoked one fails verification, and --require-ocsp also fails without a good one.
 
         Example: tlshello client 127.0.0.1 --cafile certs/diegoUcamCert.pem
         """
@@ -59,6 +68,16 @@ struct ClientCommand: ParsableCommand {
         "Fail, with the no_application_protocol alert, unless the server agrees to one of the --alpn protocols."))
     var alpnStrict = false
 
+    @Option(name: .customLong("pin"), help: ArgumentHelp(
+        "Accept the server only if its verified chain has this public key pin (RFC 7469 sha256/BASE64); repeat for backup pins.",
+        valueName: "sha256/base64"))
+    var pins: [String] = []
+
+    @Flag(name: .customLong("require-ocsp"), help: ArgumentHelp(
+        "Fail, with the bad_certificate_status_response alert, unless the server staples a verified OCSP response saying good."))
+    var requireOCSP = false
+    @OptionGroup var clientCertificate: ClientCertificateOptions
+
     @OptionGroup var traceOptions: TraceOptions
 
     @Flag(help: "Print one JSON object for the exchange instead of the numbered steps.")
@@ -70,6 +89,10 @@ struct ClientCommand: ParsableCommand {
         if insecure && cafile != nil { throw ValidationError("--insecure and --cafile contradict each other: pick one") }
         _ = try ApplicationProtocolOption.parse(alpn)
         if alpnStrict && alpn == nil { throw ValidationError("--alpn-strict needs --alpn (the protocols to require)") }
+        _ = try PinOption.parse(pins)
+        if requireOCSP && insecure {
+            throw ValidationError("--require-ocsp needs verification: with --insecure the OCSP response is not checked")
+        }
     }
 
     func run() throws {
@@ -107,9 +130,13 @@ struct ClientCommand: ParsableCommand {
         }
         configuration.applicationProtocols = ApplicationProtocolOption.names(alpn)
         configuration.requiresApplicationProtocol = alpnStrict
+        configuration.publicKeyPins = pins.compactMap { try? PublicKeyPin($0) }  // checked by validate()
+        configuration.requiresOCSPStatus = requireOCSP
         configuration.keyLog = try traceOptions.openKeyLog()
+        clientCertificate.apply(to: &configuration)
         let context = try GnuTLS().makeContext(configuration: configuration)
         Console.warnDeprecated(context)
+        for warning in context.warnings { Console.warn(warning) }
 
         var ticket: TLSResumptionTicket?
         for attempt in 1...(resume ? 2 : 1) {
@@ -141,6 +168,10 @@ struct ClientCommand: ParsableCommand {
                 Console.out("   server certificate: \(certificate.subject), valid until \(certificate.notAfter.utcDay), SHA-256 \(certificate.sha256Fingerprint)")
             }
             Console.out("   \(info.verification)")
+            if let ocsp = info.ocspStatus {
+                Console.out("   OCSP status stapled: \(ocsp.summary)" + (ocsp.verified ? "" : ", not verified"))
+            }
+            if let step = ClientCertificateText.clientStep(info, presenting: clientCertificate.cert) { Console.out("   " + step) }
             let offered = context.configuration.applicationProtocols
             if !offered.isEmpty {
                 Console.out("   " + ApplicationProtocolOption.step(role: .client, listed: offered, agreed: info.applicationProtocol))

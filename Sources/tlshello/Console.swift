@@ -45,6 +45,12 @@ enum Console {
         warn("\(names) \(old.count == 1 ? "is" : "are") deprecated (RFC 8996) and enabled only because you asked")
     }
 
+    /// The passphrase of an encrypted key from `TLSHELLO_KEY_PASSPHRASE`, when set.
+    static func environmentPassphrase() -> String? {
+        guard let value = getenv("TLSHELLO_KEY_PASSPHRASE") else { return nil }
+        return String(cString: value)
+    }
+
     private static func write(_ text: String, to descriptor: Int32) {
         let bytes = Array(text.utf8)
         var offset = 0

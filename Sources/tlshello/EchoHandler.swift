@@ -2,10 +2,11 @@
 import Glibc
 #endif
 import NIOCore
+import NIOTLS
 import SecureSockets
 import SecureSocketsNIO
 
-/// The server side of one connection with `--echo`, above ``TLSHandler``: send back every
+/// The server side of one connection with `--echo`, above ``TLSServerHandler``: send back every
 /// byte the client sends until it closes (close_notify or end of stream), then close. A client
 /// silent for longer than the message timeout is closed with a log line.
 final class EchoHandler: ChannelInboundHandler {
@@ -40,11 +41,13 @@ final class EchoHandler: ChannelInboundHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let completed = event as? TLSHandshakeCompleted {
-            info = completed.info
-            log.step(connection, peer, "2. handshake done: \(completed.info.protocolName), \(completed.info.cipherSuite)"
-                     + (completed.info.resumed ? " (resumed)" : "") + log.localCertificateNote(completed.info)
-                     + log.applicationProtocolNote(completed.info) + "; echoing")
+        if case TLSUserEvent.handshakeCompleted = event {
+            guard let info = GreetingHandler.sessionInfo(context) else { return }
+            self.info = info
+            log.step(connection, peer, "2. handshake done: \(info.protocolName), \(info.cipherSuite)"
+                     + (info.resumed ? " (resumed)" : "") + log.localCertificateNote(info)
+                     + log.applicationProtocolNote(info)
+                     + log.clientCertificateNote(info) + "; echoing")
             armIdleTimer(context: context)
             return
         }

@@ -23,7 +23,8 @@ func exitStatus(for error: TLSError) -> Int32 {
     switch error {
     case .unknownVersion, .invalidVersionRange, .conflictingOptions, .invalidPriority, .certificateFile,
          .privateKeyFile, .keyMismatch, .wrongPassphrase, .trustStore, .invalidConfiguration, .invalidServerName, .certificateGeneration,
-         .keyLogFile:
+         .keyLogFile,
+         .invalidPin, .ocspResponseFile, .ticketKeyFile:
         return 2
     default:
         return 1

@@ -2,10 +2,11 @@
 import Glibc
 #endif
 import NIOCore
+import NIOTLS
 import SecureSockets
 import SecureSocketsNIO
 
-/// The demo's server side of one connection, above ``TLSHandler``: read the greeting
+/// The demo's server side of one connection, above ``TLSServerHandler``: read the greeting
 /// (whole, up to the limit), print it, answer, close. Every failure costs one log line.
 final class GreetingHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
@@ -41,12 +42,14 @@ final class GreetingHandler: ChannelInboundHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let completed = event as? TLSHandshakeCompleted {
-            info = completed.info
-            log.step(connection, peer, "2. handshake done: \(completed.info.protocolName), \(completed.info.cipherSuite)"
-                     + (completed.info.serverName.map { ", SNI \($0)" } ?? "")
-                     + log.localCertificateNote(completed.info)
-                     + log.applicationProtocolNote(completed.info))
+        if case TLSUserEvent.handshakeCompleted = event {
+            guard let info = Self.sessionInfo(context) else { return }
+            self.info = info
+            log.step(connection, peer, "2. handshake done: \(info.protocolName), \(info.cipherSuite)"
+                     + (info.serverName.map { ", SNI \($0)" } ?? "")
+                     + log.localCertificateNote(info)
+                     + log.applicationProtocolNote(info)
+                     + log.clientCertificateNote(info))
             let seconds = settings.messageTimeout
             messageTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(seconds * 1000))) {
                 self.give(up: context, reason: TLSError.timedOut(stage: .read, seconds: seconds).description)
@@ -120,6 +123,11 @@ final class GreetingHandler: ChannelInboundHandler {
         failed = true
         log.failure(connection, peer, reason, trace: trace.events)
         context.close(promise: nil)
+    }
+
+    /// What the connection's ``TLSServerHandler`` negotiated, read when its handshake completed.
+    static func sessionInfo(_ context: ChannelHandlerContext) -> SessionInfo? {
+        try? context.pipeline.syncOperations.handler(type: TLSServerHandler.self).info
     }
 
     static func describe(_ address: SocketAddress) -> String {

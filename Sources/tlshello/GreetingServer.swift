@@ -9,7 +9,7 @@ import SecureSockets
 import SecureSocketsNIO
 
 /// The demo's server on a SwiftNIO event loop per core: each connection is a
-/// ``TLSHandler`` (the sans-I/O session) under a ``GreetingHandler``. No thread blocks on
+/// ``TLSServerHandler`` (the sans-I/O session) under a ``GreetingHandler``. No thread blocks on
 /// a client, so one slow or hostile client never delays the others.
 ///
 /// Signals: the first SIGINT or SIGTERM stops accepting and lets the exchanges in flight finish
@@ -20,7 +20,6 @@ final class GreetingServer {
     struct Settings: Sendable {
         var reply: String
         var messageLimit = 1024
-        var handshakeTimeout: Double = 10
         var messageTimeout: Double = 10
         var maximumConnections = 10_000
         var grace: Double = 5
@@ -28,6 +27,10 @@ final class GreetingServer {
         /// Echo every byte back until the client closes, instead of the greeting exchange.
         var echo = false
     }
+
+    /// How long a connection's close waits for the client's close_notify, and a failed one for the
+    /// client to stop sending before the server closes (so that the client reads the alert).
+    static let shutdownTimeout = TimeAmount.seconds(2)
 
     /// Connections open now, and a semaphore signalled when the count drops to zero while stopping.
     private final class Connections: Sendable {
@@ -93,19 +96,19 @@ final class GreetingServer {
                     return
                 }
                 channel.closeFuture.whenComplete { _ in connections.release() }
-                let session = try current.withLockedValue { $0 }.makeSession(peerName: nil)
-                let timeout = TimeAmount.milliseconds(Int64(settings.handshakeTimeout * 1000))
+                // The handshake timeout is the context's (--handshake-timeout sets both).
+                let tls = try TLSServerHandler(context: current.withLockedValue { $0 }, shutdownTimeout: Self.shutdownTimeout)
                 let application: any ChannelHandler
                 if settings.echo {
                     let echo = EchoHandler(settings: settings, log: log, connection: admitted.number, peer: peer)
-                    session.traceHandler = echo.traceHandler
+                    tls.traceHandler = echo.traceHandler
                     application = echo
                 } else {
                     let greeting = GreetingHandler(settings: settings, log: log, connection: admitted.number, peer: peer)
-                    session.traceHandler = greeting.traceHandler
+                    tls.traceHandler = greeting.traceHandler
                     application = greeting
                 }
-                try channel.pipeline.syncOperations.addHandler(TLSHandler(session: session, handshakeTimeout: timeout))
+                try channel.pipeline.syncOperations.addHandler(tls)
                 try channel.pipeline.syncOperations.addHandler(application)
             }
         }

@@ -29,6 +29,18 @@ struct ServerCommand: ParsableCommand {
         client that offers none of them is served without ALPN, or refused with the \
         no_application_protocol alert under --alpn-strict.
 
+        --ocsp-response staples an OCSP response (DER, e.g. from 'openssl ocsp -respout') for \
+        clients that ask; --ticket-key-file shares the session ticket key with other server \
+        processes (write one with 'tlshello ticket-key FILE'), so a client resumes on any of \
+        them. SIGHUP re-reads both, with the certificate and key.
+
+        --client-auth request or require asks each client for a certificate issued by a CA in \
+        --client-cafile and meant for TLS clients (extended key usage clientAuth, or none); the \
+        verified certificate is in the handshake line and in --json. A client that sends none \
+        is served under request and refused under require; one whose certificate fails is \
+        refused with the alert that says why (unknown_ca, certificate_expired, \
+        unsupported_certificate).
+
         Once bound, the server prints 'listening on ADDR:PORT' (the real port with --port 0).
 
         Example: tlshello server --port 0 --tls-version tlsv1.2
@@ -98,6 +110,25 @@ struct ServerCommand: ParsableCommand {
         "Refuse a client that offers protocols, none of them in --alpn, with the no_application_protocol alert (RFC 7301); without it such a client is served without ALPN."))
     var alpnStrict = false
 
+    @Option(name: .customLong("ocsp-response"), help: ArgumentHelp(
+        "OCSP response (DER) to staple for the certificate when a client asks (status_request); re-read on SIGHUP.",
+        valueName: "der"))
+    var ocspResponse: String?
+
+    @Option(name: .customLong("ticket-key-file"), help: ArgumentHelp(
+        "Session ticket key shared with other server processes (mode 0600; see 'tlshello ticket-key'); re-read on SIGHUP. Default: a random key of this process.",
+        valueName: "file"))
+    var ticketKeyFile: String?
+    @Option(name: .customLong("client-auth"), help: ArgumentHelp(
+        "Ask clients for a certificate: none, request (a client may send none; one sent must verify) or require.",
+        valueName: "mode"))
+    var clientAuth: TLSConfiguration.ClientAuthentication = .none
+
+    @Option(name: .customLong("client-cafile"), help: ArgumentHelp(
+        "PEM file of the CAs that issue client certificates, for --client-auth request or require (reloaded on SIGHUP).",
+        valueName: "pem"))
+    var clientCAFile: String?
+
     @OptionGroup var traceOptions: TraceOptions
 
     @Flag(help: "Print no line per connection, only the server's own lines and failures.")
@@ -123,6 +154,15 @@ struct ServerCommand: ParsableCommand {
         }
         _ = try ApplicationProtocolOption.parse(alpn)
         if alpnStrict && alpn == nil { throw ValidationError("--alpn-strict needs --alpn (the protocols to require)") }
+        if !sessionTickets && ticketKeyFile != nil {
+            throw ValidationError("--ticket-key-file has no effect with --no-session-tickets: drop one")
+        }
+        if clientAuth != .none && clientCAFile == nil {
+            throw ValidationError("--client-auth \(clientAuth.rawValue) needs --client-cafile (the CAs that issue client certificates)")
+        }
+        if clientAuth == .none && clientCAFile != nil {
+            throw ValidationError("--client-cafile has no effect without --client-auth request or require")
+        }
     }
 
     func run() throws {
@@ -133,6 +173,7 @@ struct ServerCommand: ParsableCommand {
         var log = ServerLog(json: json, quiet: quiet)
         log.applicationProtocols = ApplicationProtocolOption.names(alpn)
         log.requiresApplicationProtocol = alpnStrict
+        log.clientAuthentication = clientAuth
         let server: GreetingServer
         do {
             let identities = try ServerIdentities.pairs(certificates: cert, keys: key, passphrases: passphrase,
@@ -146,6 +187,10 @@ struct ServerCommand: ParsableCommand {
             configuration.applicationProtocols = ApplicationProtocolOption.names(alpn)
             configuration.requiresApplicationProtocol = alpnStrict
             configuration.keyLog = try traceOptions.openKeyLog()
+            configuration.ocspResponse = ocspResponse.map { .file($0) }
+            configuration.ticketKey = try ticketKeyFile.map { path throws(TLSError) in try TLSTicketKey.load(path: path) }
+            configuration.clientAuthentication = clientAuth
+            configuration.clientTrustRoots = clientCAFile.map { .file($0) }
             let context = try GnuTLS().makeContext(configuration: configuration)
             Console.warnDeprecated(context)
             for warning in context.warnings { Console.warn(warning) }
@@ -159,24 +204,51 @@ struct ServerCommand: ParsableCommand {
                                                           "publicKey": report.publicKey, "names": report.names.joined(separator: ","),
                                                           "identity": String(index + 1)])
             }
-            let settings = GreetingServer.Settings(reply: reply ?? Self.defaultReply, handshakeTimeout: handshakeTimeout, messageTimeout: messageTimeout,
+            if let ocspResponse, let status = context.ocspStatus {
+                log.notice("OCSP response read: \(ocspResponse) (\(status.summary))", event: "ocsp",
+                           fields: ["file": ocspResponse, "status": status.certificateStatus.rawValue])
+            }
+            if let ticketKeyFile {
+                log.notice("session ticket key read: \(ticketKeyFile)", event: "ticket-key", fields: ["file": ticketKeyFile])
+            }
+            let settings = GreetingServer.Settings(reply: reply ?? Self.defaultReply, messageTimeout: messageTimeout,
                                                    maximumConnections: maximumConnections, grace: grace, trace: traceOptions,
                                                    echo: echo)
             server = try GreetingServer(host: host, port: port, context: context, settings: settings, log: log)
             let fixed = configuration
-            server.handleSignals { () throws(TLSError) in try GnuTLS().makeContext(configuration: fixed) }
+            let (ticketKeyPath, ocspPath, reloadLog) = (ticketKeyFile, ocspResponse, log)
+            server.handleSignals { () throws(TLSError) in
+                var fresh = fixed
+                // Rotation: the shared ticket key is read again, like the certificate and the OCSP response.
+                if let ticketKeyPath { fresh.ticketKey = try TLSTicketKey.load(path: ticketKeyPath) }
+                let context = try GnuTLS().makeContext(configuration: fresh)
+                if let ocspPath, let status = context.ocspStatus {
+                    reloadLog.notice("SIGHUP: OCSP response re-read: \(ocspPath) (\(status.summary))",
+                               event: "ocsp", fields: ["file": ocspPath, "status": status.certificateStatus.rawValue])
+                }
+                if let ticketKeyPath {
+                    reloadLog.notice("SIGHUP: session ticket key re-read: \(ticketKeyPath)", event: "ticket-key", fields: ["file": ticketKeyPath])
+                }
+                return context
+            }
             let alpnText = configuration.applicationProtocols.isEmpty ? ""
                 : ", ALPN \(ApplicationProtocolList.text(configuration.applicationProtocols))" + (alpnStrict ? " (strict)" : "")
             let identitiesText = several
                 ? ", \(identities.count) identities: " + context.localCertificates.map(ServerIdentities.shortText).joined(separator: ", ")
                 : ""
-            let features = (echo ? ", echo" : "") + (sessionTickets ? ", session tickets" : ", no session tickets") + alpnText
-                + identitiesText
+            let tickets = sessionTickets ? (ticketKeyFile == nil ? ", session tickets" : ", session tickets (shared key)") : ", no session tickets"
+            let stapling = ocspResponse == nil ? "" : ", OCSP stapling"
+            let features = (echo ? ", echo" : "") + tickets + alpnText + stapling
+                + ClientCertificateText.listening(clientAuth, caFile: clientCAFile) + identitiesText
             var fields = ["address": server.localAddress.host, "port": String(server.localAddress.port),
                           "versions": policy.summary]
             if !configuration.applicationProtocols.isEmpty {
                 fields["alpn"] = configuration.applicationProtocols.joined(separator: ",")
                 fields["alpnStrict"] = String(alpnStrict)
+            }
+            if clientAuth != .none {
+                fields["clientAuth"] = clientAuth.rawValue
+                fields["clientCAFile"] = clientCAFile
             }
             log.notice("listening on \(server.localAddress) (\(policy.summary), \(GnuTLS().name)\(features))", event: "listening",
                        fields: fields, identities: ServerIdentities.reports(context))

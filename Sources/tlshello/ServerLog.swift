@@ -12,6 +12,8 @@ struct ServerLog: Sendable {
     var requiresApplicationProtocol = false
     /// Whether each handshake step names the certificate that served it (a server with several identities).
     var showsLocalCertificate = false
+    /// Whether the server asks clients for a certificate (`--client-auth`), reported with each handshake.
+    var clientAuthentication: TLSConfiguration.ClientAuthentication = .none
 
     /// One numbered step of a connection (plain mode only).
     func step(_ connection: Int, _ peer: String, _ text: String) {
@@ -47,6 +49,11 @@ struct ServerLog: Sendable {
     func localCertificateNote(_ info: SessionInfo) -> String {
         guard showsLocalCertificate, let local = info.localCertificate else { return "" }
         return ", certificate \(local.subject) (\(local.publicKey))"
+    }
+
+    /// What came of the client certificate, for the handshake step (see ``ClientCertificateText/serverNote(_:mode:)``).
+    func clientCertificateNote(_ info: SessionInfo) -> String {
+        ClientCertificateText.serverNote(info, mode: clientAuthentication)
     }
 
     /// A completed exchange (JSON mode only).

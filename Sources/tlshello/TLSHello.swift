@@ -13,6 +13,6 @@ struct TLSHello: ParsableCommand {
 
         Exit status: 0 success, 1 connection or TLS failure, 2 bad input (files, versions, options).
         """,
-        subcommands: [ServerCommand.self, ClientCommand.self, BenchCommand.self, CertCommand.self, VersionsCommand.self]
+        subcommands: [ServerCommand.self, ClientCommand.self, BenchCommand.self, CertCommand.self, VersionsCommand.self, TicketKeyCommand.self]
     )
 }

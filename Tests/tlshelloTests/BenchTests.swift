@@ -44,6 +44,25 @@ import Testing
         #expect(failures(object) == 0)
     }
 
+    /// With --cert, every full handshake presents the client certificate a server requires;
+    /// without it, every exchange is refused and the run says why. (The refusal is checked with
+    /// the greeting: under TLS 1.3 a client's handshake ends before the server has judged its
+    /// certificate, so --mode handshake alone cannot see it.)
+    @Test func handshakesPresentTheClientCertificate() throws {
+        let files = try ClientCertificateFiles()
+        let server = try ServerUnderTest(["--client-auth", "require", "--client-cafile", files.authority])
+        let (result, object) = try bench(server, ["--mode", "handshake", "--connections", "2", "--duration", "0.5"] + files.ecdsa.options)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect((object["exchanges"] as? Int ?? 0) >= 2)
+        #expect(failures(object) == 0)
+        #expect(server.process.stdout.contains("client certificate \(files.ecdsa.subject) (verified)"))
+
+        let (refused, _) = try bench(server, ["--mode", "hello", "--connections", "1", "--duration", "0.3"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("tlshello bench: no exchange completed: "), "\(refused.stderr)")
+        #expect(refused.stderr.contains("the server requires a client certificate and this side has none to send"), "\(refused.stderr)")
+    }
+
     @Test func bulkStreamsThroughTheEchoServer() throws {
         let server = try ServerUnderTest(["--echo", "--quiet"])
         let (result, object) = try bench(server, ["--mode", "bulk", "--bytes", "1000000", "--duration", "0.5"])

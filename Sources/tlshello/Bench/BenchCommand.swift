@@ -81,6 +81,8 @@ struct BenchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Threads opening connections with --mode idle.", valueName: "n"))
     var threads = 16
 
+    @OptionGroup var clientCertificate: ClientCertificateOptions
+
     @Flag(help: "Print one JSON object with the figures instead of the report.")
     var json = false
 
@@ -133,8 +135,10 @@ struct BenchCommand: ParsableCommand {
             configuration.certificateVerification = .none
         }
         configuration.applicationProtocols = ApplicationProtocolOption.names(alpn)
+        clientCertificate.apply(to: &configuration)
         let context = try GnuTLS().makeContext(configuration: configuration)
         Console.warnDeprecated(context)
+        for warning in context.warnings { Console.warn(warning) }
         try DescriptorLimit.raise(toAtLeast: connections * (mode == .idle ? 1 : 2) + 64)
         let plan = BenchPlan(host: host, port: port, mode: mode, connections: connections, duration: duration,
                              message: Array(message.utf8), bytes: bytes ?? Self.defaultBulkBytes, resume: resume, sources: sources, timeout: timeout,

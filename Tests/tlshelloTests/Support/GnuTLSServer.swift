@@ -23,8 +23,9 @@ final class GnuTLSServer {
 
     let process: RunningProcess
 
-    /// Starts gnutls-serv with the demo's certificate and `arguments` (e.g. `--alpn h2`).
-    init(_ arguments: [String], timeout: Double = 10) throws {
+    /// Starts gnutls-serv with `certificate` and `key` (default: the demo's) and `arguments` (e.g. `--alpn h2`).
+    init(_ arguments: [String], certificate: String = Paths.demoCertificate, key: String = Paths.demoKey,
+         timeout: Double = 10) throws {
         guard let unshare = Self.unshare, let gnutlsServ = Self.gnutlsServ else {
             throw HarnessError.peerDidNotStart("gnutls-serv or unshare not on PATH")
         }
@@ -32,7 +33,7 @@ final class GnuTLSServer {
             + "exec \"$serv\" --echo --x509certfile \"$cert\" --x509keyfile \"$key\" --port \(Self.port) \"$@\""
         // unshare execs sh, which execs gnutls-serv: the PID stopped at the end is gnutls-serv's.
         process = try RunningProcess(unshare, ["--net", "--", "sh", "-c", script,
-                                               gnutlsServ, Paths.demoCertificate, Paths.demoKey] + arguments)
+                                               gnutlsServ, certificate, key] + arguments)
         guard process.waitForLine(containing: "port \(Self.port)...done", timeout: timeout) != nil else {
             let result = process.stop(signal: SIGKILL)
             throw HarnessError.peerDidNotStart("gnutls-serv: " + result.stdout + result.stderr)

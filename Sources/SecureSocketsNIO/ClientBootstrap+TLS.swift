@@ -1,0 +1,45 @@
+import NIOCore
+import NIOPosix
+import SecureSockets
+
+extension ClientBootstrap {
+    /// Connects to `host:port`, runs the TLS handshake with a ``TLSClientHandler`` made from
+    /// `tlsContext`, and returns the connection once the handshake has completed.
+    ///
+    /// `host` is also the name sent as SNI (unless it is an IP address) and checked against the
+    /// server's certificate, unless the configuration names a ``TLSConfiguration/serverName``. The
+    /// bootstrap's own options apply (`connectTimeout`, 10 s by default); the handshake is bounded
+    /// by the configuration's ``TLSConfiguration/handshakeTimeout``.
+    ///
+    /// ```swift
+    /// var configuration = TLSConfiguration.makeClientConfiguration()
+    /// configuration.trustRoots = .file("certs/diegoUcamCert.pem")
+    /// let context = try GnuTLS().makeContext(configuration: configuration)
+    /// let connection = try await ClientBootstrap(group: .singletonMultiThreadedEventLoopGroup)
+    ///     .connect(host: "127.0.0.1", port: 8801, tlsContext: context)
+    /// ```
+    ///
+    /// - Throws: the handshake's ``TLSError`` (e.g. ``TLSError/verificationFailed(_:)`` when the
+    ///   server's certificate is not trusted, after the alert was sent);
+    ///   ``TLSError/connectionRefused(host:port:)``, ``TLSError/hostNotFound(host:reason:)`` or
+    ///   ``TLSError/timedOut(stage:seconds:)`` when no connection was made;
+    ///   ``TLSError/invalidConfiguration(_:)`` for a port outside 1...65535; `CancellationError` when
+    ///   the task is cancelled (the connection is closed).
+    public func connect(host: String, port: Int, tlsContext: any TLSContext) async throws -> TLSConnection {
+        try TLSError.checkPort(port, range: 1...65535)
+        let pending: PendingConnection
+        do {
+            pending = try await self
+                .channelOption(.allowRemoteHalfClosure, value: true)
+                .connect(host: host, port: port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try PendingConnection.configure(
+                            channel, tlsHandler: TLSClientHandler(context: tlsContext, serverHostname: host))
+                    }
+                }
+        } catch {
+            throw TLSError(connectingError: error, host: host, port: port)
+        }
+        return try await pending.connection()
+    }
+}
