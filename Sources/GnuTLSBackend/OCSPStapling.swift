@@ -57,7 +57,8 @@ enum OCSPStapling {
                         gnutls_certificate_set_ocsp_status_request_mem(target.credentials, &datum, UInt32(index), GNUTLS_X509_FMT_DER)
                     }
                 }
-                if result == GNUTLS_E_SUCCESS {
+                // GnuTLS 3.7 answers a stapled response with a non-negative count, not always 0.
+                if result >= 0 {
                     stapled = true
                     if let leaf { certificates.insert(leaf.sha256Fingerprint) }
                 } else if result != GNUTLS_E_OCSP_MISMATCH_WITH_CERTS {
