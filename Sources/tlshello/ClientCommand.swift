@@ -101,7 +101,7 @@ struct ClientCommand: ParsableCommand {
             try exchange(trace: trace)
         } catch {
             if json { Console.json(ErrorReport(error, peer: TLSError.hostPort(host, port), trace: trace.events)) }
-            Console.err("tlshello client: \(error)\(hint(for: error))")
+            Console.err("tlshello client: \(error)\(ErrorAdvice.suffix(for: error))\(hint(for: error))")
             throw ExitCode(exitStatus(for: error))
         }
     }

@@ -174,7 +174,7 @@ final class GreetingServer {
                     let subject = fresh.localCertificate.map { "\($0.subject), SHA-256 \($0.sha256Fingerprint)" } ?? "?"
                     log.notice("SIGHUP: certificate and key reloaded for new connections (\(subject))", event: "reloaded")
                 } catch {
-                    log.notice("SIGHUP: reload failed, keeping the previous certificate: \(error)", event: "reload-failed",
+                    log.notice("SIGHUP: reload failed, keeping the previous certificate: \(error)\(ErrorAdvice.suffix(for: error))", event: "reload-failed",
                                fields: ["reason": error.description])
                 }
                 return

@@ -115,7 +115,7 @@ struct BenchCommand: ParsableCommand {
             try bench()
         } catch let error as TLSError {
             if json { Console.json(ErrorReport(error, peer: TLSError.hostPort(host, port))) }
-            Console.err("tlshello bench: \(error)")
+            Console.err("tlshello bench: \(error)\(ErrorAdvice.suffix(for: error))")
             throw ExitCode(exitStatus(for: error))
         }
     }
