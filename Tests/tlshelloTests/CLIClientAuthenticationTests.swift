@@ -175,6 +175,10 @@ import TestSupport
             (["client", "127.0.0.1", "--cert", files.rsa.certificate], "--cert needs --key (the certificate's private key)"),
             (["client", "127.0.0.1", "--key", files.rsa.key], "--key needs --cert (the certificate it belongs to)"),
             (["client", "127.0.0.1", "--passphrase", "x"], "--passphrase needs --key (the encrypted key)"),
+            (["client", "127.0.0.1", "--cert", files.rsa.certificate, "--cert", files.rsa.certificate, "--key", files.rsa.key],
+             "--cert was given 2 times: a client presents one certificate chain"),
+            (["bench", "127.0.0.1"] + files.rsa.options + ["--key", files.rsa.key],
+             "--key was given 2 times: a client presents one certificate chain, with one key"),
         ]
         for (arguments, message) in usage {
             let result = try tlshello(arguments)

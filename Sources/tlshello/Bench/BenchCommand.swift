@@ -71,9 +71,9 @@ struct BenchCommand: ParsableCommand {
     var serverName: String?
 
     @Option(name: .customLong("alpn"), help: ArgumentHelp(
-        "Application protocols to offer through ALPN, most preferred first, comma-separated (e.g. h2,http/1.1); the report names the one agreed.",
+        "Application protocols to offer through ALPN, most preferred first, comma-separated (e.g. h2,http/1.1) or repeated (\(ApplicationProtocolOption.limits)); the report names the one agreed.",
         valueName: "list"))
-    var alpn: String?
+    var alpn: [String] = []
 
     @Option(help: ArgumentHelp("Seconds allowed for each connect, handshake, write and read.", valueName: "seconds"))
     var timeout: Double = 10
