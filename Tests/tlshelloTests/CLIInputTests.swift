@@ -120,6 +120,23 @@ import Testing
         let client = try tlshello(["client", "--help"])
         #expect(client.stdout.contains("--insecure"))
         #expect(client.stdout.contains("--tls-version"))
+        // The exit statuses the help promises are the ones the tests of usage errors expect.
+        let flat = result.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(flat.contains("Exit status: 0 success; 1 connection or TLS failure; 2 bad input"), "\(flat)")
+        #expect(flat.contains("64 usage error"), "\(flat)")
+    }
+
+    /// The help's prose is wrapped by the help itself: a short line followed by more of the same
+    /// paragraph is a hard line break in the source fighting the wrapping.
+    @Test(arguments: [[], ["server"], ["client"], ["bench"], ["cert"], ["versions"], ["ticket-key"]])
+    func helpProseHasNoHardLineBreaks(command: [String]) throws {
+        let help = try tlshello(command + ["--help"]).stdout
+        let prose = help.components(separatedBy: "\nUSAGE:").first?.components(separatedBy: "\n") ?? []
+        for (line, next) in zip(prose, prose.dropFirst())
+        where !line.isEmpty && !line.hasPrefix(" ") && !next.isEmpty && !next.hasPrefix(" ") {
+            #expect(line.count + 1 + (next.split(separator: " ").first?.count ?? 0) >= 80,
+                    "\(command): '\(line)' breaks before '\(next)'")
+        }
     }
 
     @Test func keyLogRefusesAFileThatIsNotAKeyLog() throws {
