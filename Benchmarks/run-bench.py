@@ -13,6 +13,10 @@ Figures (issue 6 §3), in this order:
               in the same rounds, a handshake alone at C=1 (`latency`: tlshello and gnutls-serv) and, with
               the RSA certificate, resumed handshakes (session tickets) at C=16 (`resume`)
   bulk        echo throughput, TLS 1.3, C=1 (tlshello --echo, gnutls-serv --echo, nio-ssl-server --mode echo)
+  identities  (issue 12 §2) full handshakes at C=16, TLS 1.2 and 1.3, against a tlshello server with the RSA
+              certificate alone and one with RSA + ECDSA (two --cert/--key pairs), in the same rounds: a
+              client that takes ECDSA against each, and a client that takes only RSA signatures against the
+              dual one; a probe with `tlshello client --json` before the runs records which certificate served
   idle        server RSS per idle connection holding 1,000 and 10,000 (and 100,000 where the open-files
               limit allows; otherwise the bound is written)
   http        Examples/HelloHTTP's application on GnuTLS (hello-http) and on NIOSSL (hello-http-nio-ssl),
@@ -55,6 +59,11 @@ IDLE_WARMUP = 16
 # gnutls-serv's": the hello load against gnutls-serv in TLS 1.3 also waits for its Nagle delay.
 LATENCY_SERVERS = ["tlshello", "gnutls-serv"]
 FIGURE_WORD = {"handshake": "full", "latency": "handshake-only", "resume": "resumed"}
+# The identities figure: (server setting, client), in the order each round runs them.
+IDENTITY_PLAN = [("rsa-only", "ecdsa"), ("dual", "ecdsa"), ("dual", "rsa")]
+# What a client that takes only RSA signatures appends to the load generator's priorities.
+RSA_ONLY_SIGNATURES = (":-SIGN-ALL:+SIGN-RSA-PSS-RSAE-SHA256:+SIGN-RSA-PSS-RSAE-SHA384:+SIGN-RSA-PSS-RSAE-SHA512"
+                       ":+SIGN-RSA-SHA256:+SIGN-RSA-SHA384:+SIGN-RSA-SHA512")
 
 
 def log(line):
@@ -279,6 +288,75 @@ class Bench:
                 if server is not None:
                     server.stop()
 
+    def identities(self, progress):
+        """Several identities on one server (issue 12 §2): RSA alone against RSA + ECDSA."""
+        a = self.args
+        rsa_cert, rsa_key = self.certs["rsa2048"]
+        ecdsa_cert, ecdsa_key = self.certs["ecdsa-p256"]
+        both = os.path.join(self.tmp, "rsa-and-ecdsa.pem")
+        with open(both, "w") as out:
+            for path in (rsa_cert, ecdsa_cert):
+                with open(path) as pem:
+                    out.write(pem.read().rstrip("\n") + "\n")
+        pairs = {"rsa-only": (), "dual": ((ecdsa_cert, ecdsa_key),)}
+        appended = {"ecdsa": "", "rsa": RSA_ONLY_SIGNATURES}
+        for version in VERSIONS:
+            log("identities: TLS %s: starting tlshello with RSA alone and with RSA + ECDSA" % version[4:])
+            running = {}
+            try:
+                for setting, more in pairs.items():
+                    try:
+                        running[setting] = self.launcher.start("tlshello", rsa_cert, rsa_key, version=version,
+                                                               more_pairs=more)
+                    except procs.Failed as error:
+                        self.notes.append("tlshello (%s, %s) did not start: %s" % (setting, version, error))
+                served = {}
+                for setting, client in IDENTITY_PLAN:
+                    if setting in running:
+                        served[(setting, client)] = self.probe_served(running[setting], version, both, appended[client])
+                for round_ in range(1, a.rounds + 1):
+                    for setting, client in IDENTITY_PLAN:
+                        label = "identities TLS %s C=16 round %d/%d: %s server, %s client" % (
+                            version[4:], round_, a.rounds, setting, client)
+                        record = {"figure": "identities", "server": "tlshello", "setting": setting, "client": client,
+                                  "cert": "rsa2048", "served": served.get((setting, client)), "round": round_}
+                        server = running.get(setting)
+                        if server is None or not server.alive():
+                            record.update({"mode": "hello", "connections": 16, "version": version,
+                                           "skipped": "server did not start" if server is None else server.exit_note()})
+                            self.runs.append(record)
+                            progress.step(label + ": skipped (%s)" % record["skipped"])
+                            continue
+                        self.generator.run(server, record, "hello", 16, a.duration, version, both,
+                                           priority_append=appended[client])
+                        self.runs.append(record)
+                        progress.step(label + ": %s; %s" % (record["served"] or "certificate unknown", describe_run(record)))
+            finally:
+                for server in running.values():
+                    server.stop()
+
+    def probe_served(self, server, version, cafile, priority_append):
+        """The public key of the certificate `server` presents to this kind of client, e.g. 'ECDSA
+        SECP256R1', from one `tlshello client --json` exchange (None if it fails)."""
+        argv = [self.args.tlshello, "client", "127.0.0.1", "--port", str(server.port), "--cafile", cafile, "--json"]
+        argv += self.generator.version_args(version, priority_append)
+        proc = procs.Proc("tlshello client (probe)", argv)
+        try:
+            proc.wait(procs.Deadline(30))
+        except procs.Failed:
+            return None
+        finally:
+            proc.stop()
+        for line in reversed(proc.stdout.splitlines()):
+            try:
+                value = json.loads(line)
+            except ValueError:
+                continue
+            chain = ((value.get("negotiated") or {}).get("peerCertificates") or []) if isinstance(value, dict) else []
+            if chain:
+                return chain[0].get("publicKey")
+        return None
+
     def idle(self, progress):
         a = self.args
         keys = [k for k in self.keys if servers.KINDS[k].holds]
@@ -359,6 +437,9 @@ class Bench:
             echo = len([k for k in self.keys if servers.KINDS[k].echo])
             n += a.rounds * echo
             seconds += a.rounds * echo * (a.bulk_duration + 0.15)
+        if "identities" in a.figures and "tlshello" in self.keys:
+            n += a.rounds * len(VERSIONS) * len(IDENTITY_PLAN)
+            seconds += a.rounds * len(VERSIONS) * len(IDENTITY_PLAN) * (a.duration + 0.15) + 4
         if "idle" in a.figures:
             holders = len([k for k in self.keys if servers.KINDS[k].holds])
             n += len(a.idle_counts) * holders + 1
@@ -394,6 +475,8 @@ class Bench:
             self.handshakes(progress)
         if "bulk" in a.figures:
             self.bulk(progress)
+        if "identities" in a.figures and "tlshello" in self.keys:
+            self.identities(progress)
         if "idle" in a.figures:
             self.idle(progress)
             self.hundred_thousand(progress)
@@ -522,7 +605,7 @@ def parse_args(argv):
     parser.add_argument("--servers", default=",".join(servers.ORDER),
                         help="servers to run, comma-separated (default: %s)" % ",".join(servers.ORDER))
     parser.add_argument("--certs", default="rsa2048,ecdsa-p256")
-    parser.add_argument("--figures", default="limits,handshakes,latency,resume,bulk,idle,http",
+    parser.add_argument("--figures", default="limits,handshakes,latency,resume,bulk,identities,idle,http",
                         help="figures to measure, comma-separated (default: all)")
     args = parser.parse_args(argv)
     if args.quick:

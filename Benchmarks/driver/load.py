@@ -54,28 +54,31 @@ class LoadGenerator:
         self.tlshello = tlshello
         self.priorities = client_priorities(tlshello)
 
-    def version_args(self, version):
-        """The bench options that limit the client to `version`, with tlshello's default preferences."""
+    def version_args(self, version, priority_append=""):
+        """The bench options that limit the client to `version`, with tlshello's default preferences
+        (and `priority_append` added to them, e.g. a narrower list of signature algorithms)."""
         if not version:
             return []
         if version in self.priorities:
-            return ["--priority", self.priorities[version]]
+            return ["--priority", self.priorities[version] + priority_append]
+        if priority_append:
+            return ["--priority", "NORMAL:-VERS-ALL:+VERS-TLS%s%s" % (version[4:], priority_append)]
         return ["--tls-version", version]
 
-    def argv(self, server, mode, connections, duration, version, cafile, message=None, extra=()):
+    def argv(self, server, mode, connections, duration, version, cafile, message=None, extra=(), priority_append=""):
         argv = server.bench_prefix() + [
             self.tlshello, "bench", "127.0.0.1", "--port", str(server.port), "--mode", mode,
             "--connections", str(connections), "--duration", "%g" % duration, "--json"]
         if cafile:
             argv += ["--cafile", cafile]
-        argv += self.version_args(version)
+        argv += self.version_args(version, priority_append)
         if message is not None and mode in ("hello", "resume"):
             argv += ["--message", message]
         return argv + list(extra)
 
-    def run(self, server, record, mode, connections, duration, version, cafile, message=None, extra=()):
+    def run(self, server, record, mode, connections, duration, version, cafile, message=None, extra=(), priority_append=""):
         """One timed run; fills `record` (a dict) with the bench summary and the server's CPU."""
-        argv = self.argv(server, mode, connections, duration, version, cafile, message, extra)
+        argv = self.argv(server, mode, connections, duration, version, cafile, message, extra, priority_append)
         record.update({"mode": mode, "connections": connections, "duration": duration, "version": version,
                        "argv": argv[len(server.bench_prefix()):]})
         if not server.alive():

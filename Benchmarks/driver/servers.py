@@ -118,7 +118,9 @@ class Launcher:
             return "%s not installed (gnutls-bin, openssl, iproute2, util-linux)" % ", ".join(missing)
         return None
 
-    def start(self, key, cert, key_file, version=None, echo=False, max_connections=19000):
+    def start(self, key, cert, key_file, version=None, echo=False, max_connections=19000, more_pairs=()):
+        """Starts server `key` with `cert`/`key_file` (tlshello also with `more_pairs`, more
+        (certificate, key) identities after the first)."""
         kind = KINDS[key]
         deadline = procs.Deadline(LISTEN_DEADLINE)
         label = "%s%s%s" % (kind.short, " (echo)" if echo else "", " " + version if version else "")
@@ -128,6 +130,8 @@ class Launcher:
                     "--handshake-timeout", "60"]
             argv += ["--echo"] if echo else []
             argv += ["--tls-version", version] if version else []
+            for more_cert, more_key in more_pairs:
+                argv += ["--cert", more_cert, "--key", more_key]
             proc = procs.Proc(label, argv)
             port = self._listening(proc, deadline)
             return Server(kind, proc, port, label)

@@ -112,19 +112,19 @@ enum ClientCertificates {
         return "client certificate verified (chain and TLS client authentication)"
     }
 
-    /// Fills in whether a client certificate was asked for in `session`'s handshake, and the
-    /// certificate this side sent.
+    /// Fills in whether a client certificate was asked for in `session`'s handshake (the
+    /// certificate this side sent is read by ``SessionReport`` with ``sentCertificate(_:)``).
     static func report(_ session: GnuTLSSession, into info: inout SessionInfo) {
         let handle = session.session
         let resumed = gnutls_session_is_resumed(handle) != 0
         info.clientCertificateRequested = !resumed && (session.role == .server
             ? session.context.configuration.clientAuthentication != .none
             : gnutls_certificate_client_get_request_status(handle) != 0)
-        info.localCertificate = sentCertificate(handle)
     }
 
-    /// The leaf certificate this side sent in the last handshake, parsed; nil when it sent none.
-    private static func sentCertificate(_ handle: gnutls_session_t) -> CertificateInfo? {
+    /// The leaf certificate this side sent in the last handshake (`gnutls_certificate_get_ours`;
+    /// GnuTLS owns the bytes), parsed; nil when it sent none.
+    static func sentCertificate(_ handle: gnutls_session_t) -> CertificateInfo? {
         gnutls_certificate_get_ours(handle).flatMap { datum in
             guard let data = datum.pointee.data else { return nil }
             return try? certificateInfo(der: UnsafeRawBufferPointer(start: data, count: Int(datum.pointee.size)))

@@ -13,8 +13,10 @@ public final class GnuTLSContext: TLSContext, @unchecked Sendable {
     public let configuration: TLSConfiguration
     /// Warnings found while loading, one sentence each.
     public let warnings: [String]
-    /// The leaf certificate this side presents, if any.
+    /// The leaf certificate this side presents, if any (with several identities, the default's).
     public let localCertificate: CertificateInfo?
+    /// The leaf of every identity this side presents, the default first.
+    public let localCertificates: [CertificateInfo]
     /// The priority string in force.
     public let priorityString: String
     /// The table versions the priority string enables, newest first.
@@ -30,8 +32,20 @@ public final class GnuTLSContext: TLSContext, @unchecked Sendable {
     let priority: PriorityCache
     /// A server's session ticket key (nil for clients and with tickets off).
     let ticketKey: SessionTicketKey?
+    /// For a server with several identities, the credentials that serve each name its
+    /// certificates cover (nil with one identity).
+    let serverNameIdentities: ServerNameIdentities?
     /// What the OCSP response a server staples says (nil: none configured, or a client).
     public let ocspStatus: OCSPStatus?
+    /// The leaves (SHA-256 fingerprints) of the identities the OCSP response is stapled for:
+    /// those it is about (empty without one).
+    let ocspCertificates: Set<String>
+    /// Every set of certificate credentials sessions of this context may use, each with the
+    /// identities installed in it (indices into ``TLSConfiguration/identities``, in the order
+    /// installed, which is GnuTLS's index of each pair): the main set, then those of
+    /// ``serverNameIdentities``. A setting made on credentials (client CA trust, stapled
+    /// responses) must reach each, or connections served by another set go without it.
+    let allCredentials: [(credentials: CertificateCredentials, identities: [Int])]
 
     /// Loads and compiles `configuration`. Reads files: do not call on an event loop.
     ///
@@ -58,107 +72,49 @@ public final class GnuTLSContext: TLSContext, @unchecked Sendable {
         }
         credentials = try CertificateCredentials()
         var warnings: [String] = []
-        var leaf: CertificateInfo?
-        if let chain = configuration.certificateChain, let key = configuration.privateKey {
-            leaf = try Self.loadIdentity(chain: chain, key: key, into: credentials.raw, warnings: &warnings)
+        // Every pair is read and checked before any is installed; GnuTLS considers them in the
+        // order installed: ECDSA and EdDSA first, then the configuration's order.
+        let identities = try configuration.identities.map { identity throws(TLSError) in try LoadedIdentity(identity) }
+        let mainOrder = LoadedIdentity.preferenceOrder(of: identities)
+        for index in mainOrder {
+            try identities[index].install(into: credentials.raw)
         }
+        for identity in identities { warnings += identity.warnings }
+        serverNameIdentities = configuration.role == .server ? try ServerNameIdentities(identities: identities) : nil
+        allCredentials = [(credentials, mainOrder)] + (serverNameIdentities?.allCredentials ?? [])
         if configuration.role == .client && configuration.certificateVerification != .none {
             try Self.loadTrust(configuration.trustRoots, into: credentials.raw)
         }
         if configuration.role == .server, let response = configuration.ocspResponse {
-            // One key pair today; every credentials structure and pair that may serve goes in the list.
-            ocspStatus = try OCSPStapling.attach(response, to: [(credentials.raw, 1)], certificate: leaf, warnings: &warnings)
+            // Every set of credentials, and in each every pair the response is about.
+            let targets = allCredentials.map { set in (credentials: set.credentials.raw, leaves: set.identities.map { identities[$0].leaf }) }
+            let stapled = try OCSPStapling.attach(response, to: targets, warnings: &warnings)
+            ocspStatus = stapled.status
+            ocspCertificates = stapled.certificates
         } else {
             ocspStatus = nil
+            ocspCertificates = []
         }
         // A server that asks for client certificates trusts their authorities, whose names its
-        // CertificateRequest lists.
+        // CertificateRequest lists: in every set of credentials, since the set that serves a
+        // connection is the one that verifies its client.
         if configuration.role == .server, configuration.clientAuthentication != .none,
            let clientRoots = configuration.clientTrustRoots {
-            try Self.loadTrust(clientRoots, into: credentials.raw)
+            for set in allCredentials { try Self.loadTrust(clientRoots, into: set.credentials.raw) }
         }
         if configuration.role == .client, let chain = configuration.certificateChain,
            let problem = ClientCertificates.keyUsageProblem(chain) {
             warnings.append(problem)
         }
         self.warnings = warnings
-        self.localCertificate = leaf
+        localCertificates = identities.compactMap(\.leaf)
+        localCertificate = identities.first?.leaf
     }
 
     /// Makes a session for one connection, sharing this context's credentials; a client given a
     /// ticket offers it to resume.
     public func makeSession(peerName: String?, resuming ticket: TLSResumptionTicket?) throws(TLSError) -> any TLSSession {
         try GnuTLSSession(context: self, peerName: peerName, resuming: ticket)
-    }
-
-    private static func loadIdentity(
-        chain: TLSConfiguration.CertificateSource, key: TLSConfiguration.PrivateKeySource,
-        into credentials: gnutls_certificate_credentials_t, warnings: inout [String]
-    ) throws(TLSError) -> CertificateInfo? {
-        let certificatePEM: [UInt8]
-        let certificates: [CertificateInfo]
-        switch chain {
-        case let .file(path):
-            certificatePEM = try readOrThrow(path) { .certificateFile(path: path, reason: $0, library: nil) }
-            certificates = try PEMCertificates.parse(pem: String(decoding: certificatePEM, as: UTF8.self), label: path)
-        case let .pem(text, label):
-            certificatePEM = Array(text.utf8)
-            certificates = try PEMCertificates.parse(pem: text, label: label)
-        }
-        let keyPEM: [UInt8]
-        switch key {
-        case let .file(path, _):
-            keyPEM = try readOrThrow(path) { .privateKeyFile(path: path, reason: $0, library: nil) }
-        case let .pem(text, _, _):
-            keyPEM = Array(text.utf8)
-        }
-        let keyText = String(decoding: keyPEM, as: UTF8.self)
-        if !keyText.contains("PRIVATE KEY-----") {
-            let reason = keyText.contains("BEGIN CERTIFICATE")
-                ? "holds a certificate, not a private key"
-                : "no PEM private key found in the file"
-            throw .privateKeyFile(path: key.label, reason: reason, library: nil)
-        }
-        let code: Int32 = certificatePEM.withUnsafeBufferPointer { certBytes in
-            keyPEM.withUnsafeBufferPointer { keyBytes in
-                var certDatum = gnutls_datum_t(data: UnsafeMutablePointer(mutating: certBytes.baseAddress),
-                                               size: UInt32(certBytes.count))
-                var keyDatum = gnutls_datum_t(data: UnsafeMutablePointer(mutating: keyBytes.baseAddress),
-                                              size: UInt32(keyBytes.count))
-                return gnutlsCall {
-                    gnutls_certificate_set_x509_key_mem2(credentials, &certDatum, &keyDatum, GNUTLS_X509_FMT_PEM, key.passphrase, 0)
-                }
-            }
-        }
-        if code < 0 {
-            let library = BackendError.gnutls(code)
-            switch code {
-            // Either code means a wrong passphrase only for an encrypted key; for a plain key it is
-            // explained below like any other key GnuTLS cannot use.
-            case GNUTLS_E_DECRYPTION_FAILED where keyText.contains("ENCRYPTED"),
-                 GNUTLS_E_PK_INVALID_PRIVKEY where keyText.contains("ENCRYPTED"):
-                throw .wrongPassphrase(keyPath: key.label, library: library)
-            case GNUTLS_E_CERTIFICATE_KEY_MISMATCH:
-                throw .keyMismatch(certificatePath: chain.label, keyPath: key.label, library: library)
-            case GNUTLS_E_BASE64_DECODING_ERROR, GNUTLS_E_ASN1_DER_ERROR, GNUTLS_E_ASN1_TAG_ERROR,
-                 GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE:
-                throw .privateKeyFile(path: key.label, reason: "the key is damaged or of an unknown kind", library: library)
-            default:
-                throw .privateKeyFile(path: key.label, reason: "GnuTLS cannot use the key: \(library.message)", library: library)
-            }
-        }
-        if let leaf = certificates.first {
-            let now = Date()
-            if leaf.isExpired(at: now) {
-                warnings.append("certificate \(chain.label) (\(leaf.subject)) expired on \(leaf.notAfter.utcText): a peer that verifies will refuse it")
-            } else if leaf.isNotYetValid(at: now) {
-                warnings.append("certificate \(chain.label) (\(leaf.subject)) is not valid before \(leaf.notBefore.utcText)")
-            }
-        }
-        if let weak = ChainStrength.warning(forOwnChain: ChainStrength.certificates(fromPEM: certificatePEM), label: chain.label) {
-            warnings.append(weak)
-        }
-        return certificates.first
     }
 
     private static func loadTrust(

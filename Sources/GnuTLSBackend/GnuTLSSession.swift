@@ -52,6 +52,9 @@ final class GnuTLSSession: TLSSession {
     private(set) var isHandshakeComplete = false
     /// The application protocol agreed on, read once when the handshake completes.
     private(set) var applicationProtocol: String?
+    /// On a server with several identities, the server name the client asked for when only the
+    /// identities that carry it were left to choose from (see ``ServerNameIdentities``).
+    var narrowedServerName: String?
     /// Why this side refused a handshake GnuTLS had completed (a strict client whose server agreed
     /// to no application protocol) or one ``ServerChecks`` stopped (pins, OCSP): thrown again by
     /// every later ``handshake()``, which must not start GnuTLS over.
@@ -119,6 +122,9 @@ final class GnuTLSSession: TLSSession {
             try check(key.enable(on: session, lifetime: configuration.ticketLifetime)) {
                 .setupFailed(operation: "enable session tickets", library: $0)
             }
+        }
+        if role == .server, context.serverNameIdentities != nil {
+            ServerNameIdentities.install(on: session)
         }
         if role == .client, let ticket, !ticket.bytes.isEmpty {
             // A ticket GnuTLS cannot read only costs the resumption: the handshake is full.

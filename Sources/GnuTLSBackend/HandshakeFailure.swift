@@ -88,6 +88,15 @@ enum HandshakeFailure {
                                         library: library, alert: nil)
             }
         }
+        if session.role == .server, code == GNUTLS_E_NO_CIPHER_SUITES || code == GNUTLS_E_INSUFFICIENT_CREDENTIALS,
+           let name = session.narrowedServerName,
+           let candidates = context.serverNameIdentities?.candidates(forServerName: name), !candidates.isEmpty {
+            session.sendAppropriateAlert(for: code)
+            let listed = candidates.map { "\($0.subject) (\($0.publicKey))" }.joined(separator: ", ")
+            return .handshakeFailed(
+                reason: "the client asked for \(name), and none of the certificates for that name is one it can verify: \(listed) (its signature algorithms or cipher suites exclude \(candidates.count == 1 ? "that key type" : "those key types"))",
+                library: library, alert: Alerts.appropriate(for: code))
+        }
         if session.role == .client && code == GNUTLS_E_UNSUPPORTED_VERSION_PACKET {
             session.sendAlert(GNUTLS_A_PROTOCOL_VERSION)
             return .noCommonVersion(detail: "this side offered \(offered); the server chose another version",

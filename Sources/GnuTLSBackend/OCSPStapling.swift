@@ -14,14 +14,16 @@ enum OCSPStapling {
     static let badCertificateStatusResponse = gnutls_alert_description_t(rawValue: 113)
 
     /// Reads the response of `source`, checks it is a successful OCSP response, and staples it
-    /// to every key pair of `targets` (each credentials structure with its number of pairs) whose
-    /// certificate it is about (GnuTLS checks that); at least one must be. Returns what it says;
-    /// adds a warning for an `unknown` status, which clients requiring a good one refuse. GnuTLS
-    /// staples neither a revoked nor an out-of-date response: either is refused here.
+    /// to every key pair of `targets` (each credentials structure with the leaf of each of its
+    /// pairs, in the order installed) whose certificate it is about (GnuTLS checks that); at
+    /// least one must be. Returns what it says and the SHA-256 fingerprints of the leaves it was
+    /// stapled for; adds a warning for an `unknown` status, which clients requiring a good one
+    /// refuse. GnuTLS staples neither a revoked nor an out-of-date response: either is refused here.
     static func attach(
-        _ source: TLSConfiguration.OCSPResponseSource, to targets: [(credentials: gnutls_certificate_credentials_t, pairs: Int)],
-        certificate: CertificateInfo?, warnings: inout [String]
-    ) throws(TLSError) -> OCSPStatus {
+        _ source: TLSConfiguration.OCSPResponseSource,
+        to targets: [(credentials: gnutls_certificate_credentials_t, leaves: [CertificateInfo?])],
+        warnings: inout [String]
+    ) throws(TLSError) -> (status: OCSPStatus, certificates: Set<String>) {
         let label = source.label
         let der: [UInt8]
         switch source {
@@ -46,16 +48,19 @@ enum OCSPStapling {
         }
         var code = GNUTLS_E_OCSP_MISMATCH_WITH_CERTS
         var stapled = false
+        var certificates: Set<String> = []
         for target in targets {
-            for index in 0..<target.pairs {
+            for (index, leaf) in target.leaves.enumerated() {
                 let result: Int32 = der.withUnsafeBufferPointer { bytes in
                     var datum = gnutls_datum_t(data: UnsafeMutablePointer(mutating: bytes.baseAddress), size: UInt32(bytes.count))
                     return gnutlsCall {
                         gnutls_certificate_set_ocsp_status_request_mem(target.credentials, &datum, UInt32(index), GNUTLS_X509_FMT_DER)
                     }
                 }
-                if result == GNUTLS_E_SUCCESS {
+                // GnuTLS 3.7 answers a stapled response with a non-negative count, not always 0.
+                if result >= 0 {
                     stapled = true
+                    if let leaf { certificates.insert(leaf.sha256Fingerprint) }
                 } else if result != GNUTLS_E_OCSP_MISMATCH_WITH_CERTS {
                     code = result
                     break
@@ -66,7 +71,10 @@ enum OCSPStapling {
         if stapled && code == GNUTLS_E_OCSP_MISMATCH_WITH_CERTS { code = GNUTLS_E_SUCCESS }
         if code == GNUTLS_E_OCSP_MISMATCH_WITH_CERTS {
             let serial = response.serialNumber.map { "serial \($0)" } ?? "another certificate"
-            let own = certificate.map { "\($0.subject), serial \($0.serialNumber)" } ?? "the server's certificate"
+            var seen: Set<String> = []
+            let leaves = targets.flatMap(\.leaves).compactMap { $0 }.filter { seen.insert($0.sha256Fingerprint).inserted }
+            let own = leaves.isEmpty ? "the server's certificate"
+                : leaves.map { "\($0.subject), serial \($0.serialNumber)" }.joined(separator: " nor ")
             throw .ocspResponseFile(path: label, reason: "the response is about \(serial), not about \(own)", library: .gnutls(code))
         }
         if code == GNUTLS_E_EXPIRED {
@@ -86,13 +94,15 @@ enum OCSPStapling {
         if status.certificateStatus == .unknown {
             warnings.append("OCSP response \(label) says the certificate's status is unknown: clients that require a good status will refuse it")
         }
-        return status
+        return (status, certificates)
     }
 
     /// On a server, what the response stapled in `session` says: the context's response when the
-    /// client asked for one (status_request) and it was still current; otherwise nil.
-    static func sent(_ session: gnutls_session_t, context: GnuTLSContext) -> OCSPStatus? {
+    /// client asked for one (status_request), the certificate that served (`served`, the leaf
+    /// this side sent) is the one it is about, and it was still current; otherwise nil.
+    static func sent(_ session: gnutls_session_t, context: GnuTLSContext, served: CertificateInfo?) -> OCSPStatus? {
         guard let status = context.ocspStatus,
+              let served, context.ocspCertificates.contains(served.sha256Fingerprint),
               gnutls_session_get_flags(session) & GNUTLS_SFLAGS_CLI_REQUESTED_OCSP.rawValue != 0,
               status.nextUpdate.map({ $0 > Date() }) ?? true else { return nil }
         return status

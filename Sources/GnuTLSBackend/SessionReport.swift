@@ -33,6 +33,9 @@ enum SessionReport {
         if session.role == .client && !configuration.publicKeyPins.isEmpty && gnutls_session_is_resumed(handle) == 0 {
             verification += ", public key pin matched"
         }
+        // The leaf this side sent: a server's own (with several identities, the one that served,
+        // which decides whether the OCSP response was stapled), or a client's certificate.
+        let local = ClientCertificates.sentCertificate(handle)
         return SessionInfo(
             version: version,
             protocolName: protocolName,
@@ -50,11 +53,14 @@ enum SessionReport {
             warnings: ChainStrength.weaknesses(of: PeerCertificates.der(of: handle)).map(\.text),
             applicationProtocol: session.applicationProtocol,
             ocspStatus: gnutls_session_is_resumed(handle) != 0 ? nil
-                : session.role == .client ? OCSPStapling.received(handle) : OCSPStapling.sent(handle, context: session.context)
+                : session.role == .client ? OCSPStapling.received(handle)
+                : OCSPStapling.sent(handle, context: session.context, served: local),
+            localCertificate: local
         )
     }
 
-    private static func serverName(_ handle: gnutls_session_t) -> String? {
+    /// The server name the client sent (SNI), read on the server.
+    static func serverName(_ handle: gnutls_session_t) -> String? {
         var buffer = [UInt8](repeating: 0, count: 256)
         var size = buffer.count
         var type: UInt32 = 0

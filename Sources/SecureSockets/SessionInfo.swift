@@ -48,8 +48,9 @@ public struct SessionInfo: Sendable, Equatable, Codable {
     /// Whether the server asked the client for a certificate (a CertificateRequest) in this
     /// handshake; false for a resumed session.
     public var clientCertificateRequested = false
-    /// The leaf certificate this side sent in this handshake: a server's own, or a client's when
-    /// the server asked and it had one. Nil when it sent none (and for a resumed session).
+    /// The leaf certificate this side sent in this handshake: a server's own (on a server with
+    /// several identities, the one that served this connection), or a client's when the server
+    /// asked and it had one. Nil when it sent none (and for a resumed session).
     public var localCertificate: CertificateInfo?
 
     /// Creates a snapshot.
@@ -57,7 +58,8 @@ public struct SessionInfo: Sendable, Equatable, Codable {
         version: TLSVersion?, protocolName: String, cipherSuite: String, keyExchange: String,
         group: String?, signatureAlgorithm: String?, cipher: String, mac: String, summary: String,
         serverName: String?, peerCertificates: [CertificateInfo], verification: String, resumed: Bool,
-        warnings: [String] = [], applicationProtocol: String? = nil, ocspStatus: OCSPStatus? = nil
+        warnings: [String] = [], applicationProtocol: String? = nil, ocspStatus: OCSPStatus? = nil,
+        localCertificate: CertificateInfo? = nil
     ) {
         self.version = version
         self.protocolName = protocolName
@@ -75,5 +77,6 @@ public struct SessionInfo: Sendable, Equatable, Codable {
         self.warnings = warnings
         self.applicationProtocol = applicationProtocol
         self.ocspStatus = ocspStatus
+        self.localCertificate = localCertificate
     }
 }

@@ -28,6 +28,10 @@ public protocol TLSContext: AnyObject, Sendable {
     /// The certificate this side presents, if any (the leaf of the chain).
     var localCertificate: CertificateInfo? { get }
 
+    /// The leaf of every certificate this side presents, in the order of
+    /// ``TLSConfiguration/identities`` (the default first); empty when it presents none.
+    var localCertificates: [CertificateInfo] { get }
+
     /// The table versions this context enables, newest first (as the backend reads its priorities).
     var enabledVersions: [TLSVersion] { get }
 
@@ -57,6 +61,9 @@ extension TLSContext {
     public func makeSession(peerName: String?) throws(TLSError) -> any TLSSession {
         try makeSession(peerName: peerName, resuming: nil)
     }
+
+    /// By default the one ``localCertificate``, for backends that present a single identity.
+    public var localCertificates: [CertificateInfo] { localCertificate.map { [$0] } ?? [] }
 }
 
 /// What a handshake step reports.

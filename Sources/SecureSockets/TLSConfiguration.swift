@@ -123,6 +123,22 @@ public struct TLSConfiguration: Sendable, Equatable {
     /// while ``applicationProtocols`` is empty.
     public var requiresApplicationProtocol = false
 
+    // MARK: Several identities (a server)
+
+    /// A server's certificate/key pairs after the first (``certificateChain`` and
+    /// ``privateKey``). Empty by default: one identity. Usually set through ``identities``.
+    ///
+    /// For each connection the name decides first: when the client's server name (SNI) is one
+    /// that certificates carry (exactly, or under a `*.` wildcard that covers its first label),
+    /// only those pairs are candidates, exact names before wildcards. Among the candidates (or all
+    /// pairs, when no certificate carries the name or the client sends none) the server presents
+    /// one the client can verify: an ECDSA (or EdDSA) certificate for a client that accepts its
+    /// signatures, RSA for the others. Between pairs of the same key type the configuration's
+    /// order decides, so the first pair is the default. (In TLS 1.2 the client's cipher-suite
+    /// order decides between the key types it accepts; most clients list ECDSA first.) A client
+    /// that can verify none of the candidates fails the handshake.
+    public var additionalIdentities: [Identity] = []
+
     // MARK: Pins, OCSP stapling, shared ticket keys
 
     /// The public key pins (RFC 7469) a client accepts: the server is accepted only when a
@@ -138,7 +154,9 @@ public struct TLSConfiguration: Sendable, Equatable {
     /// responder. Read when the context is made (so a reload picks up a fresh one); it must be a
     /// successful response about this certificate, not revoked and not past its next update
     /// (GnuTLS staples neither; it also stops stapling a response once its next update passes).
-    /// Nil (the default): nothing stapled. Ignored by a client.
+    /// With several ``identities`` it must be about one of their certificates, and is stapled
+    /// only on connections that certificate serves. Nil (the default): nothing stapled. Ignored
+    /// by a client.
     public var ocspResponse: OCSPResponseSource?
     /// Whether a client requires a good OCSP status stapled by the server: a verified response
     /// that says `good`. Without one the handshake fails with `bad_certificate_status_response`
@@ -203,8 +221,9 @@ public struct TLSConfiguration: Sendable, Equatable {
         return configuration
     }
 
-    /// Checks what can be checked without a TLS library: a server has a certificate and a key,
-    /// timeouts are positive, a raw priority string is not empty, ``serverName`` can be one,
+    /// Checks what can be checked without a TLS library: a server has a certificate and a key
+    /// (and only a server has several, see ``identities``), timeouts are positive, a raw priority
+    /// string is not empty, ``serverName`` can be one,
     /// ``applicationProtocols`` fit the ALPN extension (each name 1 to 255 bytes, none twice,
     /// the list at most 65,533 bytes as encoded), ``requiresOCSPStatus`` comes with verification,
     /// and a server that asks for client certificates has ``clientTrustRoots`` to verify them.
@@ -217,6 +236,14 @@ public struct TLSConfiguration: Sendable, Equatable {
         }
         if (certificateChain == nil) != (privateKey == nil) {
             throw .invalidConfiguration("a certificate chain and a private key go together: give both or neither")
+        }
+        if !additionalIdentities.isEmpty {
+            if role == .client {
+                throw .invalidConfiguration("several certificate/key pairs are for a server: a client presents one")
+            }
+            if certificateChain == nil {
+                throw .invalidConfiguration("the first certificate/key pair is certificateChain and privateKey: set them (or set identities)")
+            }
         }
         guard handshakeTimeout > 0, readTimeout > 0, writeTimeout > 0,
               handshakeTimeout.isFinite, readTimeout.isFinite, writeTimeout.isFinite else {

@@ -45,7 +45,8 @@ final class EchoHandler: ChannelInboundHandler {
             guard let info = GreetingHandler.sessionInfo(context) else { return }
             self.info = info
             log.step(connection, peer, "2. handshake done: \(info.protocolName), \(info.cipherSuite)"
-                     + (info.resumed ? " (resumed)" : "") + log.applicationProtocolNote(info)
+                     + (info.resumed ? " (resumed)" : "") + log.localCertificateNote(info)
+                     + log.applicationProtocolNote(info)
                      + log.clientCertificateNote(info) + "; echoing")
             armIdleTimer(context: context)
             return

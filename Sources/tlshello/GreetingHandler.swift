@@ -47,6 +47,7 @@ final class GreetingHandler: ChannelInboundHandler {
             self.info = info
             log.step(connection, peer, "2. handshake done: \(info.protocolName), \(info.cipherSuite)"
                      + (info.serverName.map { ", SNI \($0)" } ?? "")
+                     + log.localCertificateNote(info)
                      + log.applicationProtocolNote(info)
                      + log.clientCertificateNote(info))
             let seconds = settings.messageTimeout

@@ -13,8 +13,8 @@ import SecureSocketsNIO
 /// a client, so one slow or hostile client never delays the others.
 ///
 /// Signals: the first SIGINT or SIGTERM stops accepting and lets the exchanges in flight finish
-/// within the grace period; a second one exits at once. SIGHUP reloads the certificate and key for
-/// new connections (a broken pair keeps the old one).
+/// within the grace period; a second one exits at once. SIGHUP reloads every certificate and key
+/// for new connections (one broken pair keeps all the old ones).
 final class GreetingServer {
     /// What every connection gets.
     struct Settings: Sendable {
@@ -171,8 +171,11 @@ final class GreetingServer {
                     let fresh = try reload()
                     current.withLockedValue { $0 = fresh }
                     for warning in fresh.warnings { Console.warn(warning) }
-                    let subject = fresh.localCertificate.map { "\($0.subject), SHA-256 \($0.sha256Fingerprint)" } ?? "?"
-                    log.notice("SIGHUP: certificate and key reloaded for new connections (\(subject))", event: "reloaded")
+                    let leaves = fresh.localCertificates
+                    let subjects = leaves.isEmpty ? "?" : leaves.map { "\($0.subject), SHA-256 \($0.sha256Fingerprint)" }.joined(separator: "; ")
+                    let what = leaves.count > 1 ? "\(leaves.count) certificates and keys" : "certificate and key"
+                    log.notice("SIGHUP: \(what) reloaded for new connections (\(subjects))", event: "reloaded",
+                               fields: ["certificates": String(leaves.count)])
                 } catch {
                     log.notice("SIGHUP: reload failed, keeping the previous certificate: \(error)\(ErrorAdvice.suffix(for: error))", event: "reload-failed",
                                fields: ["reason": error.description])

@@ -18,6 +18,13 @@ struct ServerCommand: ParsableCommand {
         or signature is under 112-bit security (RSA under 2048 bits, SHA-1) is served with a \
         warning at start-up.
 
+        Several identities: repeat --cert and --key (the n-th key belongs to the n-th \
+        certificate). The server name a client asks for (SNI) picks the pairs whose certificate \
+        carries it (exact names, then *. wildcards; all pairs when none does), and among them \
+        the client gets one it can verify: ECDSA if it accepts ECDSA signatures, else RSA; \
+        between pairs of one key type the first given wins, the very first being the default. \
+        SIGHUP reloads every pair; if one fails, all the previous ones stay.
+
         --alpn accepts application protocols (ALPN, RFC 7301), the server's order deciding. A \
         client that offers none of them is served without ALPN, or refused with the \
         no_application_protocol alert under --alpn-strict.
@@ -46,14 +53,20 @@ struct ServerCommand: ParsableCommand {
     @Option(help: "Port to listen on; 0 picks a free one.")
     var port: Int = 8801
 
-    @Option(help: ArgumentHelp("PEM certificate chain, leaf first.", valueName: "pem"))
-    var cert = "certs/diegoUcamCert.pem"
+    @Option(help: ArgumentHelp(
+        "PEM certificate chain, leaf first; repeat for several identities, the first being the default. (default: certs/diegoUcamCert.pem)",
+        valueName: "pem"))
+    var cert: [String] = []
 
-    @Option(help: ArgumentHelp("PEM private key (PKCS#1, PKCS#8 or encrypted PKCS#8).", valueName: "pem"))
-    var key = "certs/diegoUcamKey.pem"
+    @Option(help: ArgumentHelp(
+        "PEM private key (PKCS#1, PKCS#8 or encrypted PKCS#8) of the --cert in the same position; repeat with --cert. (default: certs/diegoUcamKey.pem)",
+        valueName: "pem"))
+    var key: [String] = []
 
-    @Option(help: ArgumentHelp("Passphrase of an encrypted key (or set TLSHELLO_KEY_PASSPHRASE).", valueName: "passphrase"))
-    var passphrase: String?
+    @Option(help: ArgumentHelp(
+        "Passphrase of the encrypted keys (or set TLSHELLO_KEY_PASSPHRASE); once for every key, or once per --key in order.",
+        valueName: "passphrase"))
+    var passphrase: [String] = []
 
     @OptionGroup var versions: VersionOptions
 
@@ -163,10 +176,10 @@ struct ServerCommand: ParsableCommand {
         log.clientAuthentication = clientAuth
         let server: GreetingServer
         do {
+            let identities = try ServerIdentities.pairs(certificates: cert, keys: key, passphrases: passphrase,
+                                                        environment: environmentPassphrase())
             let policy = try versions.policy()
-            var configuration = TLSConfiguration.makeServerConfiguration(
-                certificateChain: .file(cert),
-                privateKey: .file(key, passphrase: passphrase ?? environmentPassphrase()))
+            var configuration = TLSConfiguration.makeServerConfiguration(identities: identities)
             configuration.versions = policy
             configuration.handshakeTimeout = handshakeTimeout
             configuration.sessionTickets = sessionTickets
@@ -181,9 +194,15 @@ struct ServerCommand: ParsableCommand {
             let context = try GnuTLS().makeContext(configuration: configuration)
             Console.warnDeprecated(context)
             for warning in context.warnings { Console.warn(warning) }
-            if let leaf = context.localCertificate {
-                log.notice("certificate read: \(cert) (\(leaf.subject), valid until \(leaf.notAfter.utcDay)), key read: \(key)",
-                           event: "certificate", fields: ["certificate": cert, "key": key, "subject": leaf.subject])
+            let several = identities.count > 1
+            log.showsLocalCertificate = several
+            for (index, report) in ServerIdentities.reports(context).enumerated() {
+                let prefix = several ? "identity \(index + 1)\(index == 0 ? " (default)" : ""): " : ""
+                let details = several ? ", \(report.publicKey), names \(report.names.joined(separator: " "))" : ""
+                log.notice("\(prefix)certificate read: \(report.certificate) (\(report.subject)\(details), valid until \(String(report.notAfter.prefix(10)))), key read: \(report.key)",
+                           event: "certificate", fields: ["certificate": report.certificate, "key": report.key, "subject": report.subject,
+                                                          "publicKey": report.publicKey, "names": report.names.joined(separator: ","),
+                                                          "identity": String(index + 1)])
             }
             if let ocspResponse, let status = context.ocspStatus {
                 log.notice("OCSP response read: \(ocspResponse) (\(status.summary))", event: "ocsp",
@@ -214,10 +233,13 @@ struct ServerCommand: ParsableCommand {
             }
             let alpnText = configuration.applicationProtocols.isEmpty ? ""
                 : ", ALPN \(ApplicationProtocolList.text(configuration.applicationProtocols))" + (alpnStrict ? " (strict)" : "")
+            let identitiesText = several
+                ? ", \(identities.count) identities: " + context.localCertificates.map(ServerIdentities.shortText).joined(separator: ", ")
+                : ""
             let tickets = sessionTickets ? (ticketKeyFile == nil ? ", session tickets" : ", session tickets (shared key)") : ", no session tickets"
             let stapling = ocspResponse == nil ? "" : ", OCSP stapling"
             let features = (echo ? ", echo" : "") + tickets + alpnText + stapling
-                + ClientCertificateText.listening(clientAuth, caFile: clientCAFile)
+                + ClientCertificateText.listening(clientAuth, caFile: clientCAFile) + identitiesText
             var fields = ["address": server.localAddress.host, "port": String(server.localAddress.port),
                           "versions": policy.summary]
             if !configuration.applicationProtocols.isEmpty {
@@ -229,7 +251,7 @@ struct ServerCommand: ParsableCommand {
                 fields["clientCAFile"] = clientCAFile
             }
             log.notice("listening on \(server.localAddress) (\(policy.summary), \(GnuTLS().name)\(features))", event: "listening",
-                       fields: fields)
+                       fields: fields, identities: ServerIdentities.reports(context))
         } catch {
             if json { Console.json(ErrorReport(error)) }
             Console.err("tlshello server: \(error)")

@@ -10,6 +10,8 @@ struct ServerLog: Sendable {
     var applicationProtocols: [String] = []
     /// Whether the server refuses clients with no protocol in common (`--alpn-strict`).
     var requiresApplicationProtocol = false
+    /// Whether each handshake step names the certificate that served it (a server with several identities).
+    var showsLocalCertificate = false
     /// Whether the server asks clients for a certificate (`--client-auth`), reported with each handshake.
     var clientAuthentication: TLSConfiguration.ClientAuthentication = .none
 
@@ -42,6 +44,13 @@ struct ServerLog: Sendable {
         return applicationProtocols.isEmpty ? "" : ", no ALPN protocol agreed"
     }
 
+    /// Which certificate served, for the handshake step of a server with several identities:
+    /// `, certificate CN=ec.test (ECDSA SECP256R1)`, or nothing.
+    func localCertificateNote(_ info: SessionInfo) -> String {
+        guard showsLocalCertificate, let local = info.localCertificate else { return "" }
+        return ", certificate \(local.subject) (\(local.publicKey))"
+    }
+
     /// What came of the client certificate, for the handshake step (see ``ClientCertificateText/serverNote(_:mode:)``).
     func clientCertificateNote(_ info: SessionInfo) -> String {
         ClientCertificateText.serverNote(info, mode: clientAuthentication)
@@ -58,14 +67,38 @@ struct ServerLog: Sendable {
     }
 
     /// A server-level line (listening, stopping).
-    func notice(_ text: String, event: String, fields: [String: String] = [:]) {
+    func notice(_ text: String, event: String, fields: [String: String] = [:],
+                identities: [ServerIdentities.Report]? = nil) {
         if json {
             var object = fields
             object["event"] = event
             object["message"] = text
-            Console.json(object)
+            if let identities {
+                Console.json(NoticeWithIdentities(fields: object, identities: identities))
+            } else {
+                Console.json(object)
+            }
         } else {
             Console.out(text)
         }
+    }
+}
+
+/// A server-level JSON line whose `identities` is a list of objects beside the text fields.
+private struct NoticeWithIdentities: Encodable {
+    let fields: [String: String]
+    let identities: [ServerIdentities.Report]
+
+    private struct Key: CodingKey {
+        let stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        for (name, value) in fields { try container.encode(value, forKey: Key(stringValue: name)) }
+        try container.encode(identities, forKey: Key(stringValue: "identities"))
     }
 }
