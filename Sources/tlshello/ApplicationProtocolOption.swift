@@ -23,13 +23,8 @@ enum ApplicationProtocolOption {
         return names
     }
 
-    /// ``parse(_:)-([String])`` for an option given at most once.
-    static func parse(_ text: String?) throws -> [String] {
-        try parse(text.map { [$0] } ?? [])
-    }
-
     /// The names in every occurrence (`values`, in order), each split at commas, spaces around
-    /// each name dropped (`h2, http/1.1` is two names, not ` http/1.1`); unchecked (``parse(_:)-([String])``
+    /// each name dropped (`h2, http/1.1` is two names, not ` http/1.1`); unchecked (``parse(_:)``
     /// checks them, in `validate()`).
     static func names(_ values: [String]) -> [String] {
         values.flatMap { text in
@@ -37,11 +32,6 @@ enum ApplicationProtocolOption {
                 String(name.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
             }
         }
-    }
-
-    /// ``names(_:)-([String])`` for an option given at most once.
-    static func names(_ text: String?) -> [String] {
-        names(text.map { [$0] } ?? [])
     }
 
     /// What ALPN came to, for the numbered steps: e.g. `ALPN: offered h2, http/1.1; agreed on h2`.

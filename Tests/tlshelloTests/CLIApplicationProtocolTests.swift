@@ -139,7 +139,9 @@ import Testing
     }
 
     @Test func aRepeatedOptionAddsToTheList() throws {
-        let server = try ServerUnderTest(["--alpn", "h2"])
+        // The server's repeated option adds up too: h2 comes first, so it is chosen over http/1.1.
+        let server = try ServerUnderTest(["--alpn", "h2", "--alpn", "spdy/2"])
+        #expect(server.process.stdout.line(containing: "listening on")?.contains("ALPN h2, spdy/2") == true, "\(server.process.stdout)")
         let result = try server.client(["--cafile", Paths.demoCertificate, "--alpn", "spdy/3", "--alpn", "http/1.1, h2"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.nonEmptyLines.contains("   ALPN: offered spdy/3, http/1.1, h2; agreed on h2"), "\(result.stdout)")
@@ -158,7 +160,7 @@ import Testing
             #expect(help.stdout.contains("comma-separated (e.g. h2,http/1.1)"), "\(command)")
         }
         // The limits said are the ones refused (GnuTLS's, below RFC 7301's 255 bytes).
-        for command in ["client", "bench"] {
+        for command in ["server", "client", "bench"] {
             let help = try tlshello([command, "--help"]).stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
             #expect(help.contains("at most 8 names of 1 to 31 bytes, none twice"), "\(command): \(help)")
         }
