@@ -8,25 +8,33 @@ import SecureSockets
 /// them most preferred first; with ``TLSConfiguration/requiresApplicationProtocol`` it adds
 /// `GNUTLS_ALPN_MANDATORY`, which makes the handshake fail with `GNUTLS_E_NO_APPLICATION_PROTOCOL`
 /// (answered with the `no_application_protocol` alert) when the client's offer shares nothing.
-enum ApplicationProtocols {
+package enum ApplicationProtocols {
     /// The most protocols GnuTLS 3.7 keeps per session (`MAX_ALPN_PROTOCOLS` in lib/ext/alpn.h);
     /// `gnutls_alpn_set_protocols` refuses a longer list.
-    static let maximumCount = 8
+    package static let maximumCount = 8
     /// The longest protocol name GnuTLS 3.7 keeps, in bytes (it refuses `MAX_ALPN_PROTOCOL_NAME`,
     /// 32, and more). Names offered by a peer may be longer: they just match nothing.
-    static let maximumNameLength = 31
+    package static let maximumNameLength = 31
 
-    /// Checks `names` against GnuTLS's own limits, below RFC 7301's, when the context is made.
+    /// Checks `names` against GnuTLS's own limits, below RFC 7301's, and ALPN's rules: at most
+    /// ``maximumCount`` names, each 1 to ``maximumNameLength`` bytes, none listed twice. Called
+    /// when the context is made, and by a front end that wants every refusal up front.
     ///
-    /// - Throws: ``TLSError/invalidConfiguration(_:)`` naming the limit.
-    static func validate(_ names: [String]) throws(TLSError) {
+    /// - Throws: ``TLSError/invalidConfiguration(_:)`` naming the name at fault and the limit.
+    package static func validate(_ names: [String]) throws(TLSError) {
         if names.count > maximumCount {
             throw .invalidConfiguration("\(names.count) application protocols given; GnuTLS accepts at most \(maximumCount)")
+        }
+        for (index, name) in names.enumerated() where name.isEmpty {
+            throw .invalidConfiguration(
+                "application protocol \(index + 1) of \(names.count) is empty; GnuTLS accepts names of 1 to \(maximumNameLength) bytes")
         }
         if let long = names.first(where: { $0.utf8.count > maximumNameLength }) {
             throw .invalidConfiguration(
                 "application protocol '\(ApplicationProtocolList.shown(long))' is \(long.utf8.count) bytes long; GnuTLS accepts at most \(maximumNameLength)")
         }
+        // Within these limits only a name listed twice is left for ALPN's own rules to refuse.
+        try ApplicationProtocolList.validate(names)
     }
 
     /// Declares `configuration`'s protocols on `session` (nothing when it lists none). GnuTLS

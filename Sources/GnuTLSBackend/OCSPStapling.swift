@@ -79,10 +79,13 @@ enum OCSPStapling {
         }
         if code == GNUTLS_E_EXPIRED {
             // GnuTLS staples neither a revoked status nor one past its next update.
-            let reason = status.certificateStatus == .revoked
-                ? "it says the certificate is \(status.summary); a revoked status is not stapled"
-                : "it is out of date (next update \(status.nextUpdate?.utcText ?? "unknown") has passed): fetch a new one"
-            throw .ocspResponseFile(path: label, reason: reason, library: .gnutls(code))
+            // GnuTLS says GNUTLS_E_EXPIRED for both; for a revoked status that name would mislead.
+            if status.certificateStatus == .revoked {
+                throw .ocspResponseFile(path: label, reason: "it says the certificate is \(status.summary); a revoked status is not stapled",
+                                        library: nil)
+            }
+            throw .ocspResponseFile(path: label, reason: "it is out of date (next update \(status.nextUpdate?.utcText ?? "unknown") has passed): fetch a new one",
+                                    library: .gnutls(code))
         }
         if code < 0 {
             throw .ocspResponseFile(path: label, reason: "GnuTLS cannot staple it: \(BackendError.gnutls(code).message)",

@@ -9,11 +9,15 @@ import Foundation
 #endif
 
 /// Writing a file atomically: a temporary file in the target's directory, then a rename or link.
-enum OutputFile {
+package enum OutputFile {
     static func errnoText(_ code: Int32) -> String { String(cString: strerror(code)) }
 
+    /// The end of the reason given when a file is there and may not be replaced (a front end may
+    /// add how to allow it).
+    package static let existingFileReason = "already exists; not overwriting it"
+
     static func refusal(_ path: String) -> TLSError {
-        .certificateGeneration(reason: "\(path) already exists; not overwriting it (allow overwriting to replace it)", library: nil)
+        .certificateGeneration(reason: "\(path) \(existingFileReason)", library: nil)
     }
 
     /// True when something (even a dangling symbolic link) has the name `path`.

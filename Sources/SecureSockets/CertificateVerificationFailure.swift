@@ -58,7 +58,7 @@ public struct CertificateVerificationFailure: Sendable, Equatable, Codable, Cust
             case let .notYetValid(date):
                 return "certificate not valid before \(date.utcText)"
             case let .unknownIssuer(issuer, fingerprint):
-                return "unknown issuer \(issuer) (certificate SHA-256 \(fingerprint)); trust it with --cafile or check the fingerprint"
+                return "unknown issuer \(issuer) (certificate SHA-256 \(fingerprint))"
             case let .nameMismatch(expected, names):
                 let list = names.isEmpty ? "none" : names.joined(separator: ", ")
                 return "name mismatch: asked for \(expected), the certificate names \(list)"

@@ -59,7 +59,7 @@ public struct SessionInfo: Sendable, Equatable, Codable {
         group: String?, signatureAlgorithm: String?, cipher: String, mac: String, summary: String,
         serverName: String?, peerCertificates: [CertificateInfo], verification: String, resumed: Bool,
         warnings: [String] = [], applicationProtocol: String? = nil, ocspStatus: OCSPStatus? = nil,
-        localCertificate: CertificateInfo? = nil
+        clientCertificateRequested: Bool = false, localCertificate: CertificateInfo? = nil
     ) {
         self.version = version
         self.protocolName = protocolName
@@ -77,6 +77,31 @@ public struct SessionInfo: Sendable, Equatable, Codable {
         self.warnings = warnings
         self.applicationProtocol = applicationProtocol
         self.ocspStatus = ocspStatus
+        self.clientCertificateRequested = clientCertificateRequested
         self.localCertificate = localCertificate
+    }
+
+    /// Decodes a snapshot; fields added after the first release (warnings, ALPN, OCSP, client
+    /// certificates) may be absent, as in JSON written before them, and take their defaults.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        version = try container.decodeIfPresent(TLSVersion.self, forKey: .version)
+        protocolName = try container.decode(String.self, forKey: .protocolName)
+        cipherSuite = try container.decode(String.self, forKey: .cipherSuite)
+        keyExchange = try container.decode(String.self, forKey: .keyExchange)
+        group = try container.decodeIfPresent(String.self, forKey: .group)
+        signatureAlgorithm = try container.decodeIfPresent(String.self, forKey: .signatureAlgorithm)
+        cipher = try container.decode(String.self, forKey: .cipher)
+        mac = try container.decode(String.self, forKey: .mac)
+        summary = try container.decode(String.self, forKey: .summary)
+        serverName = try container.decodeIfPresent(String.self, forKey: .serverName)
+        peerCertificates = try container.decode([CertificateInfo].self, forKey: .peerCertificates)
+        verification = try container.decode(String.self, forKey: .verification)
+        resumed = try container.decode(Bool.self, forKey: .resumed)
+        warnings = try container.decodeIfPresent([String].self, forKey: .warnings) ?? []
+        applicationProtocol = try container.decodeIfPresent(String.self, forKey: .applicationProtocol)
+        ocspStatus = try container.decodeIfPresent(OCSPStatus.self, forKey: .ocspStatus)
+        clientCertificateRequested = try container.decodeIfPresent(Bool.self, forKey: .clientCertificateRequested) ?? false
+        localCertificate = try container.decodeIfPresent(CertificateInfo.self, forKey: .localCertificate)
     }
 }

@@ -1,7 +1,7 @@
 extension HandshakeFacts {
     /// The DER OCSP response in a CertificateStatus body (RFC 6066 §8: status type 1, `ocsp`, then
     /// the response with a 3-byte length); nil for another status type or a malformed body.
-    public static func stapledOCSPResponse(certificateStatus body: [UInt8]) -> [UInt8]? {
+    package static func stapledOCSPResponse(certificateStatus body: [UInt8]) -> [UInt8]? {
         var reader = ByteReader(bytes: body)
         guard reader.u8() == 1, let length = reader.u24(), length > 0, let response = reader.take(length) else { return nil }
         return response
@@ -10,7 +10,7 @@ extension HandshakeFacts {
     /// The DER OCSP response a TLS 1.3 server stapled to its leaf certificate: the
     /// `status_request` extension (5) of the first entry of a Certificate body, which holds a
     /// CertificateStatus (RFC 8446 §4.4.2.1); nil when there is none.
-    public static func stapledOCSPResponse(tls13Certificate body: [UInt8]) -> [UInt8]? {
+    package static func stapledOCSPResponse(tls13Certificate body: [UInt8]) -> [UInt8]? {
         var reader = ByteReader(bytes: body)
         guard let contextLength = reader.u8(), reader.skip(Int(contextLength)), let listLength = reader.u24(),
               let list = reader.take(listLength) else { return nil }

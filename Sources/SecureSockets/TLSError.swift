@@ -229,7 +229,7 @@ public enum TLSError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// `host:port`, with brackets around IPv6 addresses.
-    public static func hostPort(_ host: String, _ port: Int) -> String {
+    package static func hostPort(_ host: String, _ port: Int) -> String {
         host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
 

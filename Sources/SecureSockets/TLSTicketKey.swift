@@ -68,8 +68,7 @@ public struct TLSTicketKey: Sendable, Equatable, CustomStringConvertible {
         guard (info.st_mode & S_IFMT) == S_IFREG else { throw .ticketKeyFile(path: path, reason: "not a regular file") }
         let mode = info.st_mode & 0o777
         if mode & 0o077 != 0 {
-            throw .ticketKeyFile(path: path, reason: "mode \(String(mode, radix: 8)) lets group or others read it; "
-                                 + "whoever reads the key can decrypt resumed sessions (chmod 600 it)")
+            throw .ticketKeyFile(path: path, reason: modeProblem(mode))
         }
         switch FileContents.read(path) {
         case let .failure(failure):
@@ -79,10 +78,39 @@ public struct TLSTicketKey: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The reason given for a file without a key block (a front end may add how to make one).
+    package static let missingBlockReason = "no SESSION TICKET KEY block"
+
+    /// The reason given when ``write(to:overwrite:)`` finds the file there and may not replace it.
+    package static let existingFileReason = "exists; not overwriting it"
+
+    /// What a key file's `mode` lets group and others do, e.g. `mode 620 lets group write it`,
+    /// and why that is refused.
+    static func modeProblem(_ mode: mode_t) -> String {
+        func rights(_ bits: mode_t) -> [String] {
+            [(mode_t(4), "read"), (2, "write"), (1, "execute")].filter { bits & $0.0 != 0 }.map(\.1)
+        }
+        func listed(_ words: [String]) -> String {
+            words.count <= 1 ? words.joined() : words.dropLast().joined(separator: ", ") + " and " + (words.last ?? "")
+        }
+        let group = rights((mode >> 3) & 7), others = rights(mode & 7)
+        let allowed: String
+        if group == others {
+            allowed = "group and others \(listed(group)) it"
+        } else {
+            allowed = [group.isEmpty ? nil : "group \(listed(group)) it", others.isEmpty ? nil : "others \(listed(others)) it"]
+                .compactMap { $0 }.joined(separator: ", and ")
+        }
+        let readable = (mode & 0o044) != 0
+        let risk = readable ? "whoever reads the key can decrypt resumed sessions"
+            : "whoever writes the key can replace it with one they know, and decrypt the sessions resumed with it"
+        return "mode \(String(mode, radix: 8)) lets \(allowed); \(risk) (chmod 600 it)"
+    }
+
     /// Reads the file form (see ``fileText``); `path` names it in errors.
     static func parse(_ text: String, path: String) throws(TLSError) -> TLSTicketKey {
         guard let start = text.firstRange(of: Self.header), let end = text.firstRange(of: Self.footer), start.upperBound <= end.lowerBound else {
-            throw .ticketKeyFile(path: path, reason: "no SESSION TICKET KEY block (make one with 'tlshello ticket-key')")
+            throw .ticketKeyFile(path: path, reason: missingBlockReason)
         }
         let body = text[start.upperBound..<end.lowerBound].filter { !$0.isWhitespace }
         guard let data = Data(base64Encoded: String(body)) else {
@@ -142,7 +170,7 @@ public struct TLSTicketKey: Sendable, Equatable, CustomStringConvertible {
             unlink(temporary)
             if !linked {
                 throw .ticketKeyFile(path: path, reason: code == EEXIST
-                    ? "exists; not overwriting it (allow overwriting to replace it)"
+                    ? Self.existingFileReason
                     : "cannot write it: \(String(cString: strerror(code)))")
             }
         }

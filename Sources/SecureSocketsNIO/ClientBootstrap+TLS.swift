@@ -23,10 +23,12 @@ extension ClientBootstrap {
     ///   server's certificate is not trusted, after the alert was sent);
     ///   ``TLSError/connectionRefused(host:port:)``, ``TLSError/hostNotFound(host:reason:)`` or
     ///   ``TLSError/timedOut(stage:seconds:)`` when no connection was made;
-    ///   ``TLSError/invalidConfiguration(_:)`` for a port outside 1...65535; `CancellationError` when
-    ///   the task is cancelled (the connection is closed).
+    ///   ``TLSError/invalidConfiguration(_:)`` for a port outside 1...65535 or a server context
+    ///   (checked before connecting); `CancellationError` when the task is cancelled (the
+    ///   connection is closed).
     public func connect(host: String, port: Int, tlsContext: any TLSContext) async throws -> TLSConnection {
         try TLSError.checkPort(port, range: 1...65535)
+        try TLSError.checkRole(of: tlsContext, is: .client, for: "ClientBootstrap.connect(host:port:tlsContext:)")
         let pending: PendingConnection
         do {
             pending = try await self

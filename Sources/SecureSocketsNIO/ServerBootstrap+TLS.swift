@@ -22,9 +22,10 @@ extension ServerBootstrap {
     ///   - tlsContext: a server context (certificate, key, versions, ALPN protocols).
     /// - Throws: ``TLSError/addressInUse(host:port:)``, ``TLSError/hostNotFound(host:reason:)`` or
     ///   ``TLSError/socket(operation:errno:message:)``; ``TLSError/invalidConfiguration(_:)`` for a
-    ///   port outside 0...65535.
+    ///   port outside 0...65535 or a client context (checked before anything is bound).
     public func bind(host: String, port: Int, tlsContext: any TLSContext) async throws(TLSError) -> TLSServer {
         try TLSError.checkPort(port, range: 0...65535)
+        try TLSError.checkRole(of: tlsContext, is: .server, for: "ServerBootstrap.bind(host:port:tlsContext:)")
         let openChannels = OpenChannels()
         let listener: NIOAsyncChannel<PendingConnection, Never>
         do {

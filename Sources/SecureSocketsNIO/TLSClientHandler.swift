@@ -11,9 +11,11 @@ public final class TLSClientHandler: TLSHandler {
     ///   verification when the configuration names no ``TLSConfiguration/serverName``.
     /// - Parameter shutdownTimeout: how long a close waits for the server's close_notify
     ///   (default 5 seconds, as swift-nio-ssl's).
-    /// - Throws: ``TLSError/invalidServerName(name:reason:)`` for a name that cannot be a server
-    ///   name; ``TLSError/setupFailed(operation:library:)`` when the library cannot make the session.
+    /// - Throws: ``TLSError/invalidConfiguration(_:)`` for a server context;
+    ///   ``TLSError/invalidServerName(name:reason:)`` for a name that cannot be a server name;
+    ///   ``TLSError/setupFailed(operation:library:)`` when the library cannot make the session.
     public init(context: any TLSContext, serverHostname: String?, shutdownTimeout: TimeAmount = .seconds(5)) throws(TLSError) {
+        try TLSError.checkRole(of: context, is: .client, for: "TLSClientHandler")
         let session = try context.makeSession(peerName: serverHostname)
         super.init(session: session, handshakeTimeout: .interval(seconds: context.configuration.handshakeTimeout),
                    shutdownTimeout: shutdownTimeout)

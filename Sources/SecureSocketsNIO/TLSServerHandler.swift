@@ -9,8 +9,10 @@ public final class TLSServerHandler: TLSHandler {
     ///
     /// - Parameter shutdownTimeout: how long a close waits for the client's close_notify
     ///   (default 5 seconds, as swift-nio-ssl's).
-    /// - Throws: ``TLSError/setupFailed(operation:library:)`` when the library cannot make the session.
+    /// - Throws: ``TLSError/invalidConfiguration(_:)`` for a client context;
+    ///   ``TLSError/setupFailed(operation:library:)`` when the library cannot make the session.
     public init(context: any TLSContext, shutdownTimeout: TimeAmount = .seconds(5)) throws(TLSError) {
+        try TLSError.checkRole(of: context, is: .server, for: "TLSServerHandler")
         let session = try context.makeSession(peerName: nil)
         super.init(session: session, handshakeTimeout: .interval(seconds: context.configuration.handshakeTimeout),
                    shutdownTimeout: shutdownTimeout)

@@ -1,15 +1,21 @@
 import ArgumentParser
+import GnuTLSBackend
 import SecureSockets
 
 /// `--alpn h2,http/1.1`: the application protocols a command offers (client, bench) or accepts
-/// (server), most preferred first.
+/// (server), most preferred first. The option may be repeated; each occurrence may itself be a
+/// comma list, and the names add up in order (`--alpn h2 --alpn http/1.1` is `h2,http/1.1`).
 enum ApplicationProtocolOption {
-    /// The names in `text`, split at commas and checked as ALPN names (each 1 to 255 bytes, none
-    /// twice); empty for nil.
-    static func parse(_ text: String?) throws -> [String] {
-        let names = names(text)
+    /// The help's sentence on the limits of a list.
+    static let limits = "at most \(ApplicationProtocols.maximumCount) names of 1 to \(ApplicationProtocols.maximumNameLength) bytes, none twice"
+
+    /// The names in every occurrence of `--alpn` (`values`, in order), checked against ALPN's
+    /// rules and GnuTLS's limits (1 to 31 bytes each, at most 8, none twice), so that every
+    /// list the library would refuse is refused here, in one format; empty for none.
+    static func parse(_ values: [String]) throws -> [String] {
+        let names = names(values)
         do throws(TLSError) {
-            try ApplicationProtocolList.validate(names)
+            try ApplicationProtocols.validate(names)
         } catch {
             guard case let .invalidConfiguration(reason) = error else { throw error }
             throw ValidationError("--alpn: \(reason)")
@@ -17,12 +23,14 @@ enum ApplicationProtocolOption {
         return names
     }
 
-    /// The names in `text`, split at commas, spaces around each dropped (`h2, http/1.1` is two
-    /// names, not ` http/1.1`); unchecked (``parse(_:)`` checks them, in `validate()`).
-    static func names(_ text: String?) -> [String] {
-        guard let text else { return [] }
-        return text.split(separator: ",", omittingEmptySubsequences: false).map { name in
-            String(name.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+    /// The names in every occurrence (`values`, in order), each split at commas, spaces around
+    /// each name dropped (`h2, http/1.1` is two names, not ` http/1.1`); unchecked (``parse(_:)``
+    /// checks them, in `validate()`).
+    static func names(_ values: [String]) -> [String] {
+        values.flatMap { text in
+            text.split(separator: ",", omittingEmptySubsequences: false).map { name in
+                String(name.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+            }
         }
     }
 

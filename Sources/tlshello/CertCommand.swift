@@ -104,7 +104,7 @@ struct CertCommand: ParsableCommand {
                 Console.out("SHA-256:     \(info.sha256Fingerprint)")
             }
         } catch {
-            Console.err("tlshello cert: \(error)")
+            Console.err("tlshello cert: \(error)\(ErrorAdvice.suffix(for: error))")
             throw ExitCode(exitStatus(for: error))
         }
     }

@@ -60,9 +60,9 @@ struct ClientCommand: ParsableCommand {
     var resume = false
 
     @Option(name: .customLong("alpn"), help: ArgumentHelp(
-        "Application protocols to offer through ALPN, most preferred first, comma-separated (e.g. h2,http/1.1).",
+        "Application protocols to offer through ALPN, most preferred first, comma-separated (e.g. h2,http/1.1) or repeated; \(ApplicationProtocolOption.limits).",
         valueName: "list"))
-    var alpn: String?
+    var alpn: [String] = []
 
     @Flag(name: .customLong("alpn-strict"), help: ArgumentHelp(
         "Fail, with the no_application_protocol alert, unless the server agrees to one of the --alpn protocols."))
@@ -88,7 +88,7 @@ struct ClientCommand: ParsableCommand {
         guard timeout > 0 && timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") }
         if insecure && cafile != nil { throw ValidationError("--insecure and --cafile contradict each other: pick one") }
         _ = try ApplicationProtocolOption.parse(alpn)
-        if alpnStrict && alpn == nil { throw ValidationError("--alpn-strict needs --alpn (the protocols to require)") }
+        if alpnStrict && alpn.isEmpty { throw ValidationError("--alpn-strict needs --alpn (the protocols to require)") }
         _ = try PinOption.parse(pins)
         if requireOCSP && insecure {
             throw ValidationError("--require-ocsp needs verification: with --insecure the OCSP response is not checked")
@@ -101,7 +101,7 @@ struct ClientCommand: ParsableCommand {
             try exchange(trace: trace)
         } catch {
             if json { Console.json(ErrorReport(error, peer: TLSError.hostPort(host, port), trace: trace.events)) }
-            Console.err("tlshello client: \(error)\(hint(for: error))")
+            Console.err("tlshello client: \(error)\(ErrorAdvice.suffix(for: error))\(hint(for: error))")
             throw ExitCode(exitStatus(for: error))
         }
     }

@@ -18,8 +18,17 @@ enum Console {
     /// Writes one line to standard error.
     static func err(_ line: String) { write(line + "\n", to: STDERR_FILENO) }
 
-    /// Writes `warning: …` to standard error.
-    static func warn(_ text: String) { err("tlshello: warning: \(text)") }
+    /// Writes `tlshello COMMAND: warning: …` to standard error, as the command's errors start.
+    static func warn(_ text: String) { err("\(prefix): warning: \(text)") }
+
+    /// `tlshello` and the subcommand running (e.g. `tlshello server`), which starts every line
+    /// written to standard error; just `tlshello` before a subcommand is known.
+    static let prefix: String = {
+        let arguments = CommandLine.arguments
+        let names = TLSHello.configuration.subcommands.map { $0.configuration.commandName ?? "" }
+        guard arguments.count > 1, names.contains(arguments[1]) else { return "tlshello" }
+        return "tlshello \(arguments[1])"
+    }()
 
     /// Writes `value` as one line of compact JSON to standard output.
     static func json(_ value: some Encodable) {

@@ -177,7 +177,7 @@ final class GreetingServer {
                     log.notice("SIGHUP: \(what) reloaded for new connections (\(subjects))", event: "reloaded",
                                fields: ["certificates": String(leaves.count)])
                 } catch {
-                    log.notice("SIGHUP: reload failed, keeping the previous certificate: \(error)", event: "reload-failed",
+                    log.notice("SIGHUP: reload failed, keeping the previous certificate: \(error)\(ErrorAdvice.suffix(for: error))", event: "reload-failed",
                                fields: ["reason": error.description])
                 }
                 return

@@ -102,9 +102,9 @@ struct ServerCommand: ParsableCommand {
     var ticketLifetime: Double?
 
     @Option(name: .customLong("alpn"), help: ArgumentHelp(
-        "Application protocols to accept through ALPN, most preferred first, comma-separated (e.g. h2,http/1.1).",
+        "Application protocols to accept through ALPN, most preferred first, comma-separated (e.g. h2,http/1.1) or repeated; \(ApplicationProtocolOption.limits).",
         valueName: "list"))
-    var alpn: String?
+    var alpn: [String] = []
 
     @Flag(name: .customLong("alpn-strict"), help: ArgumentHelp(
         "Refuse a client that offers protocols, none of them in --alpn, with the no_application_protocol alert (RFC 7301); without it such a client is served without ALPN."))
@@ -153,7 +153,7 @@ struct ServerCommand: ParsableCommand {
             throw ValidationError("--reply has no effect with --echo: drop one")
         }
         _ = try ApplicationProtocolOption.parse(alpn)
-        if alpnStrict && alpn == nil { throw ValidationError("--alpn-strict needs --alpn (the protocols to require)") }
+        if alpnStrict && alpn.isEmpty { throw ValidationError("--alpn-strict needs --alpn (the protocols to require)") }
         if !sessionTickets && ticketKeyFile != nil {
             throw ValidationError("--ticket-key-file has no effect with --no-session-tickets: drop one")
         }
@@ -254,7 +254,7 @@ struct ServerCommand: ParsableCommand {
                        fields: fields, identities: ServerIdentities.reports(context))
         } catch {
             if json { Console.json(ErrorReport(error)) }
-            Console.err("tlshello server: \(error)")
+            Console.err("tlshello server: \(error)\(ErrorAdvice.suffix(for: error))")
             throw ExitCode(exitStatus(for: error))
         }
         server.waitUntilStopped()

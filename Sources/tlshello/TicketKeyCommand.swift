@@ -32,7 +32,7 @@ struct TicketKeyCommand: ParsableCommand {
             try TLSTicketKey.generate().write(to: file, overwrite: force)
         } catch {
             if json { Console.json(ErrorReport(error)) }
-            Console.err("tlshello ticket-key: \(error)")
+            Console.err("tlshello ticket-key: \(error)\(ErrorAdvice.suffix(for: error))")
             throw ExitCode(exitStatus(for: error))
         }
         if json {

@@ -66,7 +66,7 @@ import Testing
         #expect {
             try TLSTicketKey.generate().write(to: path)
         } throws: { error in
-            (error as? TLSError)?.description == "ticket key \(path): exists; not overwriting it (allow overwriting to replace it)"
+            (error as? TLSError)?.description == "ticket key \(path): exists; not overwriting it"
         }
         #expect(try TLSTicketKey.load(path: path) == key)
         let next = TLSTicketKey.generate()
@@ -83,7 +83,26 @@ import Testing
         #expect {
             _ = try TLSTicketKey.load(path: path)
         } throws: { error in
-            (error as? TLSError)?.description.hasPrefix("ticket key \(path): mode 644 lets group or others read it") == true
+            (error as? TLSError)?.description.hasPrefix("ticket key \(path): mode 644 lets group and others read it") == true
+        }
+    }
+
+    @Test(arguments: [
+        (0o620, "mode 620 lets group write it; whoever writes the key can replace it with one they know, and decrypt the sessions resumed with it (chmod 600 it)"),
+        (0o640, "mode 640 lets group read it; whoever reads the key can decrypt resumed sessions (chmod 600 it)"),
+        (0o606, "mode 606 lets others read and write it; whoever reads the key can decrypt resumed sessions (chmod 600 it)"),
+        (0o664, "mode 664 lets group read and write it, and others read it; whoever reads the key can decrypt resumed sessions (chmod 600 it)"),
+        (0o777, "mode 777 lets group and others read, write and execute it; whoever reads the key can decrypt resumed sessions (chmod 600 it)"),
+    ])
+    func theRefusalSaysWhatTheModeAllows(mode: Int, reason: String) throws {
+        let folder = try TemporaryDirectory()
+        let path = folder.file("ticket.key")
+        try TLSTicketKey.generate().write(to: path)
+        chmod(path, mode_t(mode))
+        #expect {
+            _ = try TLSTicketKey.load(path: path)
+        } throws: { error in
+            (error as? TLSError)?.description == "ticket key \(path): \(reason)"
         }
     }
 

@@ -110,15 +110,27 @@ import Testing
         #expect((object["exchanges"] as? Int ?? 0) > 0)
     }
 
-    @Test(arguments: [
-        (["client", "127.0.0.1", "--alpn", ""], "--alpn: application protocol 1 of 1 is empty; ALPN names are 1 to 255 bytes"),
-        (["client", "127.0.0.1", "--alpn", "h2,,http/1.1"], "--alpn: application protocol 2 of 3 is empty; ALPN names are 1 to 255 bytes"),
-        (["client", "127.0.0.1", "--alpn", "h2, "], "--alpn: application protocol 2 of 2 is empty; ALPN names are 1 to 255 bytes"),
+    private static let nine = (1...9).map { "p\($0)" }.joined(separator: ",")
+    private static let x256 = String(repeating: "x", count: 256)
+    private static let y32 = String(repeating: "y", count: 32)
+    private static let badLists: [([String], String)] = [
+        (["client", "127.0.0.1", "--alpn", ""], "--alpn: application protocol 1 of 1 is empty; GnuTLS accepts names of 1 to 31 bytes"),
+        (["client", "127.0.0.1", "--alpn", "h2,,http/1.1"], "--alpn: application protocol 2 of 3 is empty; GnuTLS accepts names of 1 to 31 bytes"),
+        (["client", "127.0.0.1", "--alpn", "h2, "], "--alpn: application protocol 2 of 2 is empty; GnuTLS accepts names of 1 to 31 bytes"),
         (["server", "--port", "0", "--alpn", "h2,h2"], "--alpn: application protocol 'h2' is listed twice"),
-        (["bench", "127.0.0.1", "--alpn", String(repeating: "x", count: 256)], "--alpn: application protocol '\(String(repeating: "x", count: 64))…' is 256 bytes long; ALPN allows at most 255"),
+        (["client", "127.0.0.1", "--alpn", "h2", "--alpn", "http/1.1,h2"], "--alpn: application protocol 'h2' is listed twice"),
+        (["bench", "127.0.0.1", "--alpn", "h2", "--alpn", "h2"], "--alpn: application protocol 'h2' is listed twice"),
+        (["bench", "127.0.0.1", "--alpn", x256], "--alpn: application protocol '\(String(repeating: "x", count: 64))…' is 256 bytes long; GnuTLS accepts at most 31"),
+        // GnuTLS's own limits, below RFC 7301's, are refused here too, in the same format.
+        (["server", "--port", "0", "--alpn", y32], "--alpn: application protocol '\(y32)' is 32 bytes long; GnuTLS accepts at most 31"),
+        (["client", "127.0.0.1", "--alpn", nine], "--alpn: 9 application protocols given; GnuTLS accepts at most 8"),
+        (["client", "127.0.0.1", "--alpn", "p1,p2,p3,p4,p5", "--alpn", "p6,p7,p8,p9"], "--alpn: 9 application protocols given; GnuTLS accepts at most 8"),
+        (["server", "--port", "0", "--alpn", nine], "--alpn: 9 application protocols given; GnuTLS accepts at most 8"),
         (["server", "--port", "0", "--alpn-strict"], "--alpn-strict needs --alpn (the protocols to require)"),
         (["client", "127.0.0.1", "--alpn-strict"], "--alpn-strict needs --alpn (the protocols to require)"),
-    ])
+    ]
+
+    @Test(arguments: badLists)
     func badListsAreRefusedBeforeAnythingOpens(arguments: [String], message: String) throws {
         let result = try tlshello(arguments)
         #expect(result.status == 64)
@@ -126,11 +138,19 @@ import Testing
         #expect(!result.stdout.contains("listening on"))
     }
 
-    @Test func listsBeyondGnuTLSsLimitsAreOneLine() throws {
-        let nine = (1...9).map { "p\($0)" }.joined(separator: ",")
-        let result = try tlshello(["server", "--port", "0", "--alpn", nine])
-        #expect(result.status == 2)
-        #expect(result.stderr == "tlshello server: invalid configuration: 9 application protocols given; GnuTLS accepts at most 8\n")
+    @Test func aRepeatedOptionAddsToTheList() throws {
+        // The server's repeated option adds up too: h2 comes first, so it is chosen over http/1.1.
+        let server = try ServerUnderTest(["--alpn", "h2", "--alpn", "spdy/2"])
+        #expect(server.process.stdout.line(containing: "listening on")?.contains("ALPN h2, spdy/2") == true, "\(server.process.stdout)")
+        let result = try server.client(["--cafile", Paths.demoCertificate, "--alpn", "spdy/3", "--alpn", "http/1.1, h2"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.nonEmptyLines.contains("   ALPN: offered spdy/3, http/1.1, h2; agreed on h2"), "\(result.stdout)")
+        let bench = try tlshello(["bench", "127.0.0.1", "--port", String(server.port), "--duration", "0.3",
+                                  "--alpn", "spdy/3", "--alpn", "h2", "--json"], timeout: 60)
+        #expect(bench.status == 0, "\(bench.stderr)")
+        let object = try json(bench.stdout.nonEmptyLines.last)
+        #expect(object["applicationProtocols"] as? [String] == ["spdy/3", "h2"])
+        #expect(object["applicationProtocol"] as? String == "h2")
     }
 
     @Test func helpDescribesTheOptions() throws {
@@ -138,6 +158,11 @@ import Testing
             let help = try tlshello([command, "--help"])
             #expect(help.stdout.contains("--alpn <list>"), "\(command)")
             #expect(help.stdout.contains("comma-separated (e.g. h2,http/1.1)"), "\(command)")
+        }
+        // The limits said are the ones refused (GnuTLS's, below RFC 7301's 255 bytes).
+        for command in ["server", "client", "bench"] {
+            let help = try tlshello([command, "--help"]).stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            #expect(help.contains("at most 8 names of 1 to 31 bytes, none twice"), "\(command): \(help)")
         }
         #expect(try tlshello(["server", "--help"]).stdout.contains("--alpn-strict"))
         #expect(try tlshello(["client", "--help"]).stdout.contains("--alpn-strict"))

@@ -106,7 +106,7 @@ import TestSupport
             #expect(result.stderr.nonEmptyLines.last == "tlshello client: \(check.client)")
             #expect(!result.stdout.contains("3. reply received"))
             if check.options == files.expired.options {
-                #expect(result.stderr.hasPrefix("tlshello: warning: certificate \(files.expired.certificate) (CN=dave,O=expired) expired on 2020-09-13 12:26:40 UTC: a peer that verifies will refuse it\n"))
+                #expect(result.stderr.hasPrefix("tlshello client: warning: certificate \(files.expired.certificate) (CN=dave,O=expired) expired on 2020-09-13 12:26:40 UTC: a peer that verifies will refuse it\n"))
             }
             let line = try #require(server.process.failureLine(connection: index + 1), "\(server.process.stdout)")
             #expect(line.hasSuffix(check.server), "\(line)")
@@ -122,7 +122,7 @@ import TestSupport
         let result = try server.client(["--cafile", Paths.demoCertificate] + files.noSignature.options)
         let problem = "certificate \(files.noSignature.certificate) may not sign (its key usage lacks digitalSignature), so it cannot authenticate a TLS client"
         #expect(result.status == 1)
-        #expect(result.stderr == "tlshello: warning: \(problem)\ntlshello client: handshake failed: \(problem) [GNUTLS_E_KEY_USAGE_VIOLATION]\n")
+        #expect(result.stderr == "tlshello client: warning: \(problem)\ntlshello client: handshake failed: \(problem) [GNUTLS_E_KEY_USAGE_VIOLATION]\n")
     }
 
     @Test func traceShowsTheRequestTheCertificateAndTheSignature() throws {
@@ -175,6 +175,10 @@ import TestSupport
             (["client", "127.0.0.1", "--cert", files.rsa.certificate], "--cert needs --key (the certificate's private key)"),
             (["client", "127.0.0.1", "--key", files.rsa.key], "--key needs --cert (the certificate it belongs to)"),
             (["client", "127.0.0.1", "--passphrase", "x"], "--passphrase needs --key (the encrypted key)"),
+            (["client", "127.0.0.1", "--cert", files.rsa.certificate, "--cert", files.rsa.certificate, "--key", files.rsa.key],
+             "--cert was given 2 times: a client presents one certificate chain"),
+            (["bench", "127.0.0.1"] + files.rsa.options + ["--key", files.rsa.key],
+             "--key was given 2 times: a client presents one certificate chain, with one key"),
         ]
         for (arguments, message) in usage {
             let result = try tlshello(arguments)

@@ -112,6 +112,7 @@ import Testing
         #expect(unknown.status == 1)
         #expect(unknown.stderr.contains("certificate verification failed: unknown issuer"))
         #expect(unknown.stderr.contains("SHA-256 "))
+        #expect(unknown.stderr.hasSuffix("); trust it with --cafile or check the fingerprint\n"), "\(unknown.stderr)")
         let mismatch = try server.client(["--cafile", Paths.demoCertificate, "--server-name", "www.example.invalid"])
         #expect(mismatch.status == 1)
         #expect(mismatch.stderr.contains("name mismatch: asked for www.example.invalid, the certificate names localhost, 127.0.0.1, ::1"))

@@ -94,7 +94,9 @@ import Testing
         let before = try String(contentsOfFile: folder.file("c.pem"), encoding: .utf8)
         let second = try tlshello(args)
         #expect(second.status == 2)
-        #expect(second.stderr.contains("exists"))
+        // The library says what it found; the command line adds the flag that gets past it.
+        #expect(second.stderr.hasPrefix("tlshello cert: "), "\(second.stderr)")
+        #expect(second.stderr.hasSuffix(" already exists; not overwriting it (--force replaces it)\n"), "\(second.stderr)")
         #expect(try String(contentsOfFile: folder.file("c.pem"), encoding: .utf8) == before)
         #expect(try tlshello(args + ["--force"]).status == 0)
     }
@@ -118,6 +120,23 @@ import Testing
         let client = try tlshello(["client", "--help"])
         #expect(client.stdout.contains("--insecure"))
         #expect(client.stdout.contains("--tls-version"))
+        // The exit statuses the help promises are the ones the tests of usage errors expect.
+        let flat = result.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(flat.contains("Exit status: 0 success; 1 connection or TLS failure; 2 bad input"), "\(flat)")
+        #expect(flat.contains("64 usage error"), "\(flat)")
+    }
+
+    /// The help's prose is wrapped by the help itself: a short line followed by more of the same
+    /// paragraph is a hard line break in the source fighting the wrapping.
+    @Test(arguments: [[], ["server"], ["client"], ["bench"], ["cert"], ["versions"], ["ticket-key"]])
+    func helpProseHasNoHardLineBreaks(command: [String]) throws {
+        let help = try tlshello(command + ["--help"]).stdout
+        let prose = help.components(separatedBy: "\nUSAGE:").first?.components(separatedBy: "\n") ?? []
+        for (line, next) in zip(prose, prose.dropFirst())
+        where !line.isEmpty && !line.hasPrefix(" ") && !next.isEmpty && !next.hasPrefix(" ") {
+            #expect(line.count + 1 + (next.split(separator: " ").first?.count ?? 0) >= 80,
+                    "\(command): '\(line)' breaks before '\(next)'")
+        }
     }
 
     @Test func keyLogRefusesAFileThatIsNotAKeyLog() throws {

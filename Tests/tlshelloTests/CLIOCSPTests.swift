@@ -80,7 +80,7 @@ struct CLIOCSPTests {
         #expect(result.status == 2)
         #expect(result.stderr.hasPrefix("tlshello server: OCSP response \(revoked): it says the certificate is revoked on 2026-11-01 00:00:00 UTC (keyCompromise), this update "),
                 "\(result.stderr)")
-        #expect(result.stderr.hasSuffix("; a revoked status is not stapled [GNUTLS_E_EXPIRED]\n"))
+        #expect(result.stderr.hasSuffix("; a revoked status is not stapled\n"), "\(result.stderr)")
     }
 
     @Test func theServersJSONSaysWhatItStapledForEachClient() throws {

@@ -69,7 +69,7 @@ import Testing
         // Without --force the key is kept; with it, a new key, read on SIGHUP.
         let refused = try tlshello(["ticket-key", key])
         #expect(refused.status == 2)
-        #expect(refused.stderr == "tlshello ticket-key: ticket key \(key): exists; not overwriting it (allow overwriting to replace it)\n")
+        #expect(refused.stderr == "tlshello ticket-key: ticket key \(key): exists; not overwriting it (--force replaces it)\n")
         #expect(try tlshello(["ticket-key", key, "--force"]).status == 0)
         kill(server.process.pid, SIGHUP)
         #expect(server.process.waitForLine(containing: "SIGHUP: certificate and key reloaded") != nil)
@@ -90,7 +90,7 @@ import Testing
         chmod(key, 0o644)
         let result = try tlshello(["server", "--port", "0", "--ticket-key-file", key])
         #expect(result.status == 2)
-        #expect(result.stderr == "tlshello server: ticket key \(key): mode 644 lets group or others read it; whoever reads the key can decrypt resumed sessions (chmod 600 it)\n")
+        #expect(result.stderr == "tlshello server: ticket key \(key): mode 644 lets group and others read it; whoever reads the key can decrypt resumed sessions (chmod 600 it)\n")
         let missing = try tlshello(["server", "--port", "0", "--ticket-key-file", folder.file("none.key")])
         #expect(missing.status == 2)
         #expect(missing.stderr == "tlshello server: ticket key \(folder.file("none.key")): no such file\n")

@@ -56,7 +56,7 @@ import TestSupport
         let served = try write(Self.make(Self.request("weak key", keyType: .rsa(bits: 1024))), in: folder)
         let server = try ServerUnderTest(["--cert", served.chain, "--key", served.key])
         let sentence = "the RSA key of CN=localhost,O=weak key has 1024 bits; at least 2048 are required at the secure default"
-        let startup = try #require(server.process.waitForLine(containing: "tlshello: warning: certificate \(served.chain): "))
+        let startup = try #require(server.process.waitForLine(containing: "tlshello server: warning: certificate \(served.chain): "))
         #expect(startup.hasSuffix("\(sentence): clients that verify at the secure default, and OpenSSL at its default security level, refuse it"))
 
         let refused = try server.client(["--cafile", served.trust])
@@ -65,7 +65,7 @@ import TestSupport
 
         let pinned = try server.client(["--cafile", served.trust, "--tls-version", "tlsv1.2"])
         #expect(pinned.status == 0, "\(pinned.stderr)")
-        #expect(pinned.stderr == "tlshello: warning: accepted a weak server certificate: \(sentence)\n")
+        #expect(pinned.stderr == "tlshello client: warning: accepted a weak server certificate: \(sentence)\n")
         #expect(pinned.stdout.contains("3. reply received: Hola soy tu servidor...."))
 
         let json = try server.client(["--cafile", served.trust, "--tls-version", "tlsv1.3", "--json"])

@@ -12,17 +12,22 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Load a TLS server: concurrent loops of connect, handshake and exchange, for a while.",
         discussion: """
-        Each of --connections loops runs exchanges one after another for --duration seconds,
-        each on a fresh TCP connection with a full handshake (resumed with --mode resume):
-          hello      the greeting, the reply, close (the tlshello and demo servers, echo servers)
-          handshake  close_notify right after the handshake (servers that do not speak the exchange)
+        Each of --connections loops runs exchanges one after another for --duration \
+        seconds, each on a fresh TCP connection with a full handshake (resumed with \
+        --mode resume). --mode picks the exchange:
+          hello      the greeting, the reply, close (tlshello, demo and echo servers)
+          handshake  close_notify right after the handshake (servers that do not
+                     speak the exchange)
           resume     hello, resuming the loop's previous session with its ticket
-          bulk       stream --bytes through an echo server and back (checked), then close
-          idle       open --connections connections, hold them until --duration ends, SIGINT or
-                     SIGTERM, or standard input (a pipe) closes; prints a 'holding' line once open
-        Reports exchanges/s, failures by stage, latency quantiles of whole exchanges and this
-        process's CPU per exchange. Certificates are not verified unless --cafile is given.
-        Progress goes to standard error every second.
+          bulk       stream --bytes through an echo server and back (checked),
+                     then close
+          idle       open --connections connections, hold them until --duration
+                     ends, SIGINT or SIGTERM, or standard input (a pipe) closes;
+                     prints a 'holding' line once open
+
+        Reports exchanges/s, failures by stage, latency quantiles of whole exchanges \
+        and this process's CPU per exchange. Certificates are not verified unless \
+        --cafile is given. Progress goes to standard error every second.
 
         Examples:
           tlshello bench 127.0.0.1 --connections 16 --duration 5 --tls-version tlsv1.3
@@ -71,9 +76,9 @@ struct BenchCommand: ParsableCommand {
     var serverName: String?
 
     @Option(name: .customLong("alpn"), help: ArgumentHelp(
-        "Application protocols to offer through ALPN, most preferred first, comma-separated (e.g. h2,http/1.1); the report names the one agreed.",
+        "Application protocols to offer through ALPN, most preferred first, comma-separated (e.g. h2,http/1.1) or repeated (\(ApplicationProtocolOption.limits)); the report names the one agreed.",
         valueName: "list"))
-    var alpn: String?
+    var alpn: [String] = []
 
     @Option(help: ArgumentHelp("Seconds allowed for each connect, handshake, write and read.", valueName: "seconds"))
     var timeout: Double = 10
@@ -115,7 +120,7 @@ struct BenchCommand: ParsableCommand {
             try bench()
         } catch let error as TLSError {
             if json { Console.json(ErrorReport(error, peer: TLSError.hostPort(host, port))) }
-            Console.err("tlshello bench: \(error)")
+            Console.err("tlshello bench: \(error)\(ErrorAdvice.suffix(for: error))")
             throw ExitCode(exitStatus(for: error))
         }
     }
