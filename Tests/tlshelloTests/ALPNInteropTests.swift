@@ -160,10 +160,13 @@ import Testing
         #expect(client.sendIfRunning(Self.greeting + "\n"), "gnutls-cli exited before the greeting could be fed")
         // gnutls-cli stops at the end of its input: the input stays open until the server has closed.
         let result = client.wait(timeout: 15)
+        // The server's lines reach the test through a pipe: wait for the exchange's last one.
+        let disconnected = server.process.waitForLine(containing: "4. client disconnected", timeout: 10)
         let log = server.process.stdout + server.process.stderr
         let context = Self.dump("gnutls-cli", result) + "\n--- server log:\n" + log
 
         #expect(completed != nil, "\(context)")
+        #expect(disconnected != nil, "\(context)")
         #expect(result.stdout.nonEmptyLines.contains("- Application protocol: h2"), "\(context)")
         #expect(result.stdout.contains(Self.reply), "\(context)")
         #expect(log.line(containing: "2. handshake done:")?.contains(": \(version.gnutlsName), ") == true, "\(context)")
