@@ -6,7 +6,8 @@ import Testing
 
 /// `tlshello ticket-key` and `server --ticket-key-file`: two server processes sharing the key file
 /// resume each other's sessions (TLS 1.2 and 1.3); with different files they do not; SIGHUP
-/// re-reads the file (a rotation); a file others may read is refused.
+/// re-reads the file (a rotation); a file others may read is refused. OpenSSL's client resumes
+/// across the two servers too.
 @Suite struct CLITicketKeyTests {
     /// One greeting exchange with the server on `port`, resuming `ticket` if given: whether it
     /// resumed, and the ticket to resume it later.
@@ -45,6 +46,32 @@ import Testing
         // And back: the second server's ticket resumes on the first.
         let back = try #require(resumed.ticket)
         #expect(try exchange(port: first.port, version: version, resuming: back).resumed)
+    }
+
+    /// `openssl s_client` saves the session from one server and offers it to another sharing the
+    /// key file: OpenSSL reports it reused there; a third server without the file does not resume it.
+    @Test(.enabled(if: Peers.openssl != nil, "openssl is not on PATH"), arguments: ["-tls1_2", "-tls1_3"])
+    func anOpenSSLSessionFromOneServerResumesOnAnother(version: String) throws {
+        let openssl = try #require(Peers.openssl)
+        let folder = try TemporaryDirectory()
+        let key = try newKey(folder, "ticket.key")
+        let first = try ServerUnderTest(["--ticket-key-file", key])
+        let second = try ServerUnderTest(["--ticket-key-file", key])
+        let plain = try ServerUnderTest()
+        let session = folder.file("session.pem")
+        func connect(_ server: ServerUnderTest, _ sessionArguments: [String]) throws -> ProcessResult {
+            // -ign_eof: s_client reads until the server closes, so a TLS 1.3 ticket is received and saved.
+            try run(openssl, ["s_client", "-connect", "127.0.0.1:\(server.port)", version, "-CAfile", Paths.demoCertificate,
+                              "-verify_return_error", "-servername", "localhost", "-ign_eof"] + sessionArguments,
+                    input: "Hola soy tu cliente", timeout: 15)
+        }
+        let saved = try connect(first, ["-sess_out", session])
+        #expect(saved.status == 0 && saved.stdout.contains("\nNew, "), "\(saved.stdout)\n\(saved.stderr)")
+        let resumed = try connect(second, ["-sess_in", session])
+        #expect(resumed.status == 0 && resumed.stdout.contains("\nReused, "), "\(resumed.stdout)\n\(resumed.stderr)")
+        #expect(resumed.stdout.contains("Hola soy tu servidor...."))
+        let elsewhere = try connect(plain, ["-sess_in", session])
+        #expect(elsewhere.status == 0 && elsewhere.stdout.contains("\nNew, "), "\(elsewhere.stdout)\n\(elsewhere.stderr)")
     }
 
     @Test(arguments: [TLSVersion.tlsv1_2, .tlsv1_3])
