@@ -102,6 +102,14 @@ enum HandshakeFailure {
             return .noCommonVersion(detail: "this side offered \(offered); the server chose another version",
                                     library: library, alert: nil)
         }
+        if session.role == .server && code == GNUTLS_E_UNSUPPORTED_VERSION_PACKET,
+           let chosen = gnutls_protocol_get_name(gnutls_protocol_get_version(session.session)).map({ String(cString: $0) }) {
+            // The client answered this server's hello in a record of the version it wanted (as
+            // OpenSSL does when it refuses the version chosen): it does not accept that version.
+            session.sendAlert(GNUTLS_A_PROTOCOL_VERSION)
+            return .noCommonVersion(detail: "this server chose \(chosen) (it accepts \(offered)); the client answered in a record of another version: it does not accept \(chosen)",
+                                    library: library, alert: Alerts.describe(GNUTLS_A_PROTOCOL_VERSION, fatal: true))
+        }
         session.sendAppropriateAlert(for: code)
         return .handshakeFailed(reason: library.message, library: library, alert: nil)
     }
