@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
@@ -102,5 +102,27 @@ package.targets += [
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ],
         path: "Examples/AsyncGreeting"
+    ),
+]
+
+// The OpenSSL backend (GNUTLS-NOTES §16): built only with the package trait `OpenSSL`
+// (`swift build --traits OpenSSL`, needs libssl-dev); the default build compiles and links no OpenSSL.
+package.traits = [.trait(name: "OpenSSL", description: "The OpenSSL backend (needs libssl-dev).")]
+package.products += [.library(name: "OpenSSLBackend", targets: ["OpenSSLBackend"])]
+package.targets += [
+    // The system OpenSSL 3 (pkg-config openssl) plus a header of static inline shims for its macros.
+    .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+    // The only code that calls OpenSSL.
+    .target(
+        name: "OpenSSLBackend",
+        dependencies: ["SecureSockets", .target(name: "COpenSSL", condition: .when(traits: ["OpenSSL"]))]
+    ),
+    // OpenSSL sessions paired in memory with each other and with GnuTLS; compiled only with the trait.
+    .testTarget(
+        name: "OpenSSLBackendTests",
+        dependencies: [
+            "SecureSockets", "GnuTLSBackend", "TestSupport",
+            .target(name: "OpenSSLBackend", condition: .when(traits: ["OpenSSL"])),
+        ]
     ),
 ]

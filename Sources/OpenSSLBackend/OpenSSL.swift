@@ -1,0 +1,34 @@
+#if OpenSSL
+import COpenSSL
+import SecureSockets
+
+/// The OpenSSL 3 backend: compiles a ``TLSConfiguration`` into an ``OpenSSLContext`` whose
+/// sessions run over memory BIOs. Built only with the package trait `OpenSSL`
+/// (`swift build --traits OpenSSL`).
+public struct OpenSSL: TLSBackend {
+    /// Creates the backend; OpenSSL 3 initialises itself on first use.
+    public init() {}
+
+    /// `OpenSSL` and the library's version, e.g. `OpenSSL 3.0.17`.
+    public var name: String {
+        guard let text = OpenSSL_version(OPENSSL_VERSION_STRING) else { return "OpenSSL" }
+        return "OpenSSL " + String(cString: text)
+    }
+
+    /// Loads the configuration's files and sets its versions on a new `SSL_CTX`.
+    ///
+    /// - Throws: ``TLSError`` naming the file or setting at fault; a raw priority string is
+    ///   refused, being a GnuTLS notion.
+    public func makeContext(configuration: TLSConfiguration) throws(TLSError) -> any TLSContext {
+        try OpenSSLContext(configuration: configuration)
+    }
+
+    /// What OpenSSL makes of a version policy: its protocol range and security level.
+    public func describe(_ policy: TLSVersionPolicy) -> String {
+        switch OpenSSLVersionTable.settings(for: policy) {
+        case let .success(settings): return settings.description
+        case let .failure(error): return error.description
+        }
+    }
+}
+#endif

@@ -1,0 +1,134 @@
+#if OpenSSL
+import COpenSSL
+import SecureSockets
+
+/// A configuration compiled into an OpenSSL `SSL_CTX`: versions, credentials, trust,
+/// verification, ALPN, tickets and the key log. Immutable once made; sessions share it.
+public final class OpenSSLContext: TLSContext, @unchecked Sendable {
+    /// The configuration this context was made from.
+    public let configuration: TLSConfiguration
+    /// Warnings found while loading, one sentence each (an expired certificate of this side).
+    public let warnings: [String]
+    /// The leaf certificate this side presents, if any.
+    public let localCertificate: CertificateInfo?
+    /// The versions enabled, newest first.
+    public let enabledVersions: [TLSVersion]
+
+    /// The owner of the `SSL_CTX`.
+    let handle: SSLContextHandle
+    /// The version settings applied.
+    let versionTable: OpenSSLVersionTable
+    /// The ALPN protocols in wire form (length-prefixed names), empty without ALPN.
+    let applicationProtocolsWire: [UInt8]
+    /// The certificates this side presents, leaf first (kept alive with the context).
+    let chain: [X509Handle]
+
+    /// Validates and compiles `configuration`.
+    ///
+    /// - Throws: ``TLSError`` naming the file or setting at fault.
+    init(configuration: TLSConfiguration) throws(TLSError) {
+        try configuration.validate()
+        try Self.refuseUnsupported(configuration)
+        let table: OpenSSLVersionTable
+        switch OpenSSLVersionTable.settings(for: configuration.versions) {
+        case let .success(settings): table = settings
+        case let .failure(error): throw error
+        }
+        OpenSSLError.clear()
+        let handle = try SSLContextHandle()
+        let ctx = handle.pointer
+        try Self.apply(table, to: ctx)
+
+        var chain: [X509Handle] = []
+        var warnings: [String] = []
+        if let source = configuration.certificateChain, let keySource = configuration.privateKey {
+            chain = try PEMReader.certificates(source)
+            let key = try PEMReader.privateKey(keySource)
+            try Self.use(chain: chain, key: key, certificateLabel: source.label, keyLabel: keySource.label, in: ctx)
+            let leaf = CertificateDescription.info(chain[0].pointer)
+            if leaf.isExpired() {
+                warnings.append("the certificate \(source.label) expired on \(leaf.notAfter.utcText): peers that verify it will refuse it")
+            }
+        }
+        try OpenSSLTrust.configure(configuration, in: ctx)
+
+        var options = copenssl_op_no_renegotiation()
+        if !configuration.sessionTickets {
+            options |= copenssl_op_no_ticket()
+            _ = SSL_CTX_set_num_tickets(ctx, 0)
+        }
+        _ = copenssl_ctx_set_options(ctx, options)
+        if configuration.role == .server {
+            _ = SSL_CTX_set_timeout(ctx, Int(configuration.ticketLifetime))
+        }
+
+        let wire = ApplicationProtocols.wire(configuration.applicationProtocols)
+        self.configuration = configuration
+        self.warnings = warnings
+        self.localCertificate = chain.first.map { CertificateDescription.info($0.pointer) }
+        self.enabledVersions = table.versions
+        self.handle = handle
+        self.versionTable = table
+        self.applicationProtocolsWire = wire
+        self.chain = chain
+        // Callbacks find this context through the SSL_CTX's application data; every SSL holds
+        // a reference to the SSL_CTX, and every session holds this context, so it outlives them.
+        _ = SSL_CTX_set_ex_data(ctx, 0, Unmanaged.passUnretained(self).toOpaque())
+        try ApplicationProtocols.configure(self)
+        if configuration.keyLog != nil { KeyLog.install(in: ctx) }
+    }
+
+    /// Makes a session; a client's `peerName` is its SNI and the name it verifies.
+    public func makeSession(peerName: String?, resuming ticket: TLSResumptionTicket?) throws(TLSError) -> any TLSSession {
+        try OpenSSLSession(context: self, peerName: peerName, resuming: ticket)
+    }
+
+    /// `enabledVersions` in words, e.g. `TLS1.3, TLS1.2`.
+    var enabledVersionsText: String {
+        enabledVersions.map(\.displayName).joined(separator: ", ")
+    }
+
+    /// The context of an `SSL_CTX` this backend made, from its application data.
+    static func of(_ ctx: OpaquePointer?) -> OpenSSLContext? {
+        guard let ctx, let data = SSL_CTX_get_ex_data(ctx, 0) else { return nil }
+        return Unmanaged<OpenSSLContext>.fromOpaque(data).takeUnretainedValue()
+    }
+
+    private static func apply(_ table: OpenSSLVersionTable, to ctx: OpaquePointer) throws(TLSError) {
+        if table.needsSecurityLevelZero { SSL_CTX_set_security_level(ctx, 0) }
+        guard copenssl_ctx_set_min_proto_version(ctx, OpenSSLVersionTable.protocolVersion(table.minimum)) == 1,
+              copenssl_ctx_set_max_proto_version(ctx, OpenSSLVersionTable.protocolVersion(table.maximum)) == 1 else {
+            throw .setupFailed(operation: "set the protocol versions \(table.description)", library: OpenSSLError.take("SSL_CTX_set_min/max_proto_version"))
+        }
+        guard SSL_CTX_set_cipher_list(ctx, table.cipherList) == 1 else {
+            throw .setupFailed(operation: "set the cipher list \(table.cipherList)", library: OpenSSLError.take("SSL_CTX_set_cipher_list"))
+        }
+    }
+
+    private static func use(chain: [X509Handle], key: PrivateKeyHandle, certificateLabel: String, keyLabel: String,
+                            in ctx: OpaquePointer) throws(TLSError) {
+        guard SSL_CTX_use_certificate(ctx, chain[0].pointer) == 1 else {
+            throw .certificateFile(path: certificateLabel, reason: "OpenSSL refused the certificate", library: OpenSSLError.take("SSL_CTX_use_certificate"))
+        }
+        for certificate in chain.dropFirst() where copenssl_ctx_add1_chain_cert(ctx, certificate.pointer) != 1 {
+            throw .certificateFile(path: certificateLabel, reason: "OpenSSL refused a chain certificate", library: OpenSSLError.take("SSL_CTX_add1_chain_cert"))
+        }
+        guard SSL_CTX_use_PrivateKey(ctx, key.pointer) == 1, SSL_CTX_check_private_key(ctx) == 1 else {
+            throw .keyMismatch(certificatePath: certificateLabel, keyPath: keyLabel, library: OpenSSLError.drain())
+        }
+    }
+
+    /// Refuses what this backend does not do yet, in words, rather than ignoring it.
+    private static func refuseUnsupported(_ configuration: TLSConfiguration) throws(TLSError) {
+        var missing: [String] = []
+        if !configuration.additionalIdentities.isEmpty { missing.append("several certificate/key pairs") }
+        if configuration.ocspResponse != nil { missing.append("OCSP stapling") }
+        if configuration.requiresOCSPStatus { missing.append("requiring an OCSP status") }
+        if configuration.ticketKey != nil { missing.append("a shared ticket key") }
+        if !configuration.publicKeyPins.isEmpty && configuration.role == .client { missing.append("public key pins") }
+        if !missing.isEmpty {
+            throw .invalidConfiguration("the OpenSSL backend does not support \(missing.joined(separator: ", ")) yet; use the GnuTLS backend")
+        }
+    }
+}
+#endif
