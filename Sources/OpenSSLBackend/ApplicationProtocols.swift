@@ -34,7 +34,8 @@ enum ApplicationProtocols {
         guard let ssl, let out, let outLength, let offered,
               let context = OpenSSLContext.of(SSL_get_SSL_CTX(ssl)) else { return SSL_TLSEXT_ERR_NOACK }
         let offer = Array(UnsafeBufferPointer(start: offered, count: Int(offeredLength)))
-        let clientNames = ApplicationProtocolList.decode(offer) ?? []
+        // OpenSSL hands over the list without the extension's two-byte length.
+        let clientNames = ApplicationProtocolList.decode([UInt8(offer.count >> 8), UInt8(offer.count & 0xff)] + offer) ?? []
         OpenSSLSession.of(ssl)?.offeredApplicationProtocols = clientNames
         for name in context.configuration.applicationProtocols {
             guard clientNames.contains(name), let index = find(name, in: offer) else { continue }

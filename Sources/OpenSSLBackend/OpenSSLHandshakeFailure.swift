@@ -42,7 +42,7 @@ enum OpenSSLHandshakeFailure {
             return .noCommonApplicationProtocol(detail: "the client offered \(clientNames); this server accepts \(accepted)",
                                                 library: library, alert: session.alertSent)
         case SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE:
-            return .handshakeFailed(reason: "the client sent no certificate and this server requires one",
+            return .handshakeFailed(reason: "the client sent no certificate, and this server requires one",
                                     library: library, alert: session.alertSent)
         default:
             break

@@ -153,7 +153,14 @@ public final class OpenSSLSession: TLSSession {
             return .closed
         default:
             let library = OpenSSLError.drain()
-            if let alert = alertReceived, alert.isFatal { throw .alertReceived(alert, library: library) }
+            if let alert = alertReceived, alert.isFatal {
+                // TLS 1.3: the client's handshake ends before the server judges its certificate.
+                if role == .client && alert.code == 116 && context.configuration.certificateChain == nil {
+                    throw .handshakeFailed(reason: "the server requires a client certificate and this side has none to send; it answered \(TLSWire.alertName(alert.code))",
+                                           library: library, alert: alert)
+                }
+                throw .alertReceived(alert, library: library)
+            }
             if inputEnded { throw .prematureClose(library: library) }
             throw .protocolError(reason: library?.message ?? "OpenSSL could not read a record", library: library)
         }
