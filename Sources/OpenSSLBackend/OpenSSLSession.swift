@@ -35,7 +35,11 @@ public final class OpenSSLSession: TLSSession {
     /// True once ``handshake()`` returned ``TLSProgress/complete``.
     public private(set) var isHandshakeComplete = false
     /// Called with each TLS message sent or received (see ``TLSSession/traceHandler``).
-    public var traceHandler: ((TLSTraceEvent) -> Void)?
+    public var traceHandler: ((TLSTraceEvent) -> Void)? {
+        didSet { tracer = traceHandler.map(HandshakeTracer.init(sink:)) }
+    }
+    /// Makes the trace while ``traceHandler`` is set.
+    private var tracer: HandshakeTracer?
 
     init(context: OpenSSLContext, peerName: String?, resuming ticket: TLSResumptionTicket?) throws(TLSError) {
         let configuration = context.configuration
@@ -113,6 +117,7 @@ public final class OpenSSLSession: TLSSession {
         guard count > 0 else { return [] }
         var bytes = [UInt8](repeating: 0, count: count)
         let read = bytes.withUnsafeMutableBytes { BIO_read(output, $0.baseAddress, Int32(count)) }
+        tracer?.flushSent()
         return read > 0 ? Array(bytes.prefix(Int(read))) : []
     }
 
@@ -145,7 +150,10 @@ public final class OpenSSLSession: TLSSession {
         var buffer = [UInt8](repeating: 0, count: maximum)
         var count = 0
         let result = buffer.withUnsafeMutableBytes { SSL_read_ex(ssl.pointer, $0.baseAddress, maximum, &count) }
-        if result == 1 { return .data(Array(buffer.prefix(count))) }
+        if result == 1 {
+            tracer?.applicationData(sent: false, count: count)
+            return .data(Array(buffer.prefix(count)))
+        }
         switch SSL_get_error(ssl.pointer, result) {
         case SSL_ERROR_WANT_READ where !inputEnded:
             return .needsInput
@@ -180,6 +188,7 @@ public final class OpenSSLSession: TLSSession {
             let library = OpenSSLError.drain()
             throw .protocolError(reason: library?.message ?? "OpenSSL could not write the records", library: library)
         }
+        tracer?.applicationData(sent: true, count: written)
     }
 
     /// Queues close_notify.
@@ -242,12 +251,15 @@ public final class OpenSSLSession: TLSSession {
         if kind & SSL_CB_READ != 0 { session.alertReceived = alert } else { session.alertSent = alert }
     }
 
-    /// Sees every handshake message (`SSL_set_msg_callback`): records what was received.
+    /// Sees every protocol message (`SSL_set_msg_callback`): records the handshake messages
+    /// received, and feeds the trace.
     static let messageCallback: @convention(c) (
         Int32, Int32, Int32, UnsafeRawPointer?, Int, OpaquePointer?, UnsafeMutableRawPointer?
     ) -> Void = { writing, _, contentType, buffer, length, ssl, _ in
-        guard contentType == SSL3_RT_HANDSHAKE, writing == 0, let buffer, length > 0, let session = of(ssl) else { return }
-        session.receivedHandshakeTypes.append(buffer.load(as: UInt8.self))
+        guard let buffer, length > 0, let ssl, let session = of(ssl) else { return }
+        let bytes = Array(UnsafeRawBufferPointer(start: buffer, count: length))
+        if contentType == SSL3_RT_HANDSHAKE && writing == 0 { session.receivedHandshakeTypes.append(bytes[0]) }
+        session.tracer?.message(sent: writing != 0, contentType: contentType, bytes: bytes, ssl: ssl)
     }
 }
 #endif
