@@ -130,3 +130,24 @@ clean: clean-examples
 clean-examples:
 	rm -rf Examples/HelloHTTP/.build
 # --- end of examples ---
+
+# --- OpenSSL backend (package trait OpenSSL) ---
+#   make test-openssl  the OpenSSL backend's tests, built with --traits OpenSSL in .build-openssl (needs libssl-dev, a test dependency only); `make test` runs them too when libssl-dev is installed
+OPENSSL_SCRATCH := .build-openssl
+HAVE_LIBSSL_DEV := $(shell pkg-config --exists openssl 2>/dev/null && echo yes)
+
+.PHONY: test-openssl clean-openssl
+
+test-openssl: test-deps
+	@scripts/ensure-packages.sh test "libssl-dev:"
+	$(SWIFT) build --traits OpenSSL --build-tests --scratch-path $(OPENSSL_SCRATCH)
+	$(SWIFT) test --traits OpenSSL --skip-build --scratch-path $(OPENSSL_SCRATCH) --filter OpenSSLBackendTests
+
+ifeq ($(HAVE_LIBSSL_DEV),yes)
+test: test-openssl
+endif
+
+clean: clean-openssl
+clean-openssl:
+	rm -rf $(OPENSSL_SCRATCH)
+# --- end of OpenSSL backend ---
