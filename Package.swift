@@ -109,6 +109,10 @@ package.targets += [
 // (`swift build --traits OpenSSL`, needs libssl-dev); the default build compiles and links no OpenSSL.
 package.traits = [.trait(name: "OpenSSL", description: "The OpenSSL backend (needs libssl-dev).")]
 package.products += [.library(name: "OpenSSLBackend", targets: ["OpenSSLBackend"])]
+// The command line's --backend openssl, with the trait only.
+if let cli = package.targets.first(where: { $0.name == "tlshello" }) {
+    cli.dependencies.append(.target(name: "OpenSSLBackend", condition: .when(traits: ["OpenSSL"])))
+}
 package.targets += [
     // The system OpenSSL 3 (pkg-config openssl) plus a header of static inline shims for its macros.
     .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),

@@ -35,7 +35,7 @@ struct OpenSSLVersionTable: Sendable, Equatable, CustomStringConvertible {
             return .success(OpenSSLVersionTable(minimum: minimum, maximum: maximum, aeadOnly: false))
         case let .priorityString(text):
             return .failure(.invalidPriority(
-                priority: text, token: text,
+                priority: text, token: "",
                 reason: "a priority string is a GnuTLS setting; the OpenSSL backend takes a version range (pin or minimum and maximum version)",
                 library: nil))
         }

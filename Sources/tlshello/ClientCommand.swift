@@ -49,6 +49,7 @@ struct ClientCommand: ParsableCommand {
     var serverName: String?
 
     @OptionGroup var versions: VersionOptions
+    @OptionGroup var backendOption: BackendOption
 
     @Option(help: "The greeting to send.")
     var message = "Hola soy tu cliente"
@@ -134,7 +135,7 @@ struct ClientCommand: ParsableCommand {
         configuration.requiresOCSPStatus = requireOCSP
         configuration.keyLog = try traceOptions.openKeyLog()
         clientCertificate.apply(to: &configuration)
-        let context = try GnuTLS().makeContext(configuration: configuration)
+        let context = try backendOption.resolve().makeContext(configuration: configuration)
         Console.warnDeprecated(context)
         for warning in context.warnings { Console.warn(warning) }
 

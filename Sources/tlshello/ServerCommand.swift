@@ -69,6 +69,7 @@ struct ServerCommand: ParsableCommand {
     var passphrase: [String] = []
 
     @OptionGroup var versions: VersionOptions
+    @OptionGroup var backendOption: BackendOption
 
     /// The demo's reply.
     static let defaultReply = "Hola soy tu servidor...."
@@ -191,7 +192,8 @@ struct ServerCommand: ParsableCommand {
             configuration.ticketKey = try ticketKeyFile.map { path throws(TLSError) in try TLSTicketKey.load(path: path) }
             configuration.clientAuthentication = clientAuth
             configuration.clientTrustRoots = clientCAFile.map { .file($0) }
-            let context = try GnuTLS().makeContext(configuration: configuration)
+            let backend = try backendOption.resolve()
+            let context = try backend.makeContext(configuration: configuration)
             Console.warnDeprecated(context)
             for warning in context.warnings { Console.warn(warning) }
             let several = identities.count > 1
@@ -221,7 +223,7 @@ struct ServerCommand: ParsableCommand {
                 var fresh = fixed
                 // Rotation: the shared ticket key is read again, like the certificate and the OCSP response.
                 if let ticketKeyPath { fresh.ticketKey = try TLSTicketKey.load(path: ticketKeyPath) }
-                let context = try GnuTLS().makeContext(configuration: fresh)
+                let context = try backend.makeContext(configuration: fresh)
                 if let ocspPath, let status = context.ocspStatus {
                     reloadLog.notice("SIGHUP: OCSP response re-read: \(ocspPath) (\(status.summary))",
                                event: "ocsp", fields: ["file": ocspPath, "status": status.certificateStatus.rawValue])
@@ -250,7 +252,7 @@ struct ServerCommand: ParsableCommand {
                 fields["clientAuth"] = clientAuth.rawValue
                 fields["clientCAFile"] = clientCAFile
             }
-            log.notice("listening on \(server.localAddress) (\(policy.summary), \(GnuTLS().name)\(features))", event: "listening",
+            log.notice("listening on \(server.localAddress) (\(policy.summary), \(backend.name)\(features))", event: "listening",
                        fields: fields, identities: ServerIdentities.reports(context))
         } catch {
             if json { Console.json(ErrorReport(error)) }

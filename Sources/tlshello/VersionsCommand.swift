@@ -12,6 +12,8 @@ struct VersionsCommand: ParsableCommand {
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
+    @OptionGroup var backendOption: BackendOption
+
     struct Row: Encodable {
         let name: String
         let priority: String
@@ -22,6 +24,10 @@ struct VersionsCommand: ParsableCommand {
     }
 
     func run() throws {
+        if backendOption.backend != .gnutls {
+            try runOtherBackend()
+            return
+        }
         var rows = TLSVersion.allCases.map { version in
             row(name: version.name, priority: GnuTLSPriority.pin(version), deprecated: version.isDeprecated)
         }
@@ -40,6 +46,40 @@ struct VersionsCommand: ParsableCommand {
             Console.out(row.name.padding(10) + row.priority.padding(width) + "  " + status)
         }
         Console.out("A range (--min-version/--max-version) enables every row between; --priority takes any string.")
+    }
+
+    /// The table as another backend compiles it: each row's settings in the backend's words and
+    /// the versions a context made from it enables.
+    private func runOtherBackend() throws {
+        let backend = try backendOption.resolve()
+        let policies: [(String, TLSVersionPolicy)] = TLSVersion.allCases.map { ($0.name, .exactly($0)) } + [("default", .secureDefault)]
+        let rows = policies.map { name, policy in
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            configuration.versions = policy
+            configuration.certificateVerification = .none
+            do {
+                let context = try backend.makeContext(configuration: configuration)
+                return Row(name: name, priority: backend.describe(policy), accepted: true,
+                           enables: context.enabledVersions.map(\.displayName), deprecated: policy.deprecatedVersions.count > 0, note: nil)
+            } catch {
+                return Row(name: name, priority: backend.describe(policy), accepted: false, enables: [],
+                           deprecated: policy.deprecatedVersions.count > 0, note: "\(error)")
+            }
+        }
+        if json {
+            struct Table: Encodable { let backend: String; let versions: [Row] }
+            Console.json(Table(backend: backend.name, versions: rows))
+            return
+        }
+        Console.out(backend.name)
+        let width = rows.map(\.priority.count).max() ?? 0
+        Console.out("name      " + "settings".padding(width) + "  this library")
+        for row in rows {
+            var status = row.accepted ? "accepted, enables \(row.enables.joined(separator: " "))" : "refused: \(row.note ?? "")"
+            if row.deprecated && row.accepted { status += " (deprecated, RFC 8996)" }
+            Console.out(row.name.padding(10) + row.priority.padding(width) + "  " + status)
+        }
+        Console.out("A range (--min-version/--max-version) enables every row between; --priority is a GnuTLS setting.")
     }
 
     private func row(name: String, priority: String, deprecated: Bool) -> Row {

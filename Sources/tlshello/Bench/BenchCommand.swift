@@ -48,6 +48,7 @@ struct BenchCommand: ParsableCommand {
     var duration: Double = 5
 
     @OptionGroup var versions: VersionOptions
+    @OptionGroup var backendOption: BackendOption
 
     @Option(help: "What each exchange does: hello, handshake, resume, bulk or idle.")
     var mode: BenchMode = .hello
@@ -141,7 +142,7 @@ struct BenchCommand: ParsableCommand {
         }
         configuration.applicationProtocols = ApplicationProtocolOption.names(alpn)
         clientCertificate.apply(to: &configuration)
-        let context = try GnuTLS().makeContext(configuration: configuration)
+        let context = try backendOption.resolve().makeContext(configuration: configuration)
         Console.warnDeprecated(context)
         for warning in context.warnings { Console.warn(warning) }
         try DescriptorLimit.raise(toAtLeast: connections * (mode == .idle ? 1 : 2) + 64)
