@@ -141,7 +141,7 @@ HAVE_LIBSSL_DEV := $(shell pkg-config --exists openssl 2>/dev/null && echo yes)
 test-openssl: test-deps
 	@scripts/ensure-packages.sh test "libssl-dev:"
 	$(SWIFT) build --traits OpenSSL --build-tests --scratch-path $(OPENSSL_SCRATCH)
-	$(SWIFT) test --traits OpenSSL --skip-build --scratch-path $(OPENSSL_SCRATCH) --filter OpenSSLBackendTests
+	$(SWIFT) test --traits OpenSSL --skip-build --scratch-path $(OPENSSL_SCRATCH) --filter 'OpenSSLBackendTests|CLIBackendTests'
 
 ifeq ($(HAVE_LIBSSL_DEV),yes)
 test: test-openssl

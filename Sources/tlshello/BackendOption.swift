@@ -26,13 +26,8 @@ struct BackendOption: ParsableArguments {
         #endif
     }
 
-    func validate() throws {
-        if backend == .openssl && !Self.hasOpenSSL {
-            throw ValidationError("--backend openssl: this tlshello was built without the OpenSSL backend (build it with swift build --traits OpenSSL)")
-        }
-    }
-
-    /// The backend chosen; a build without OpenSSL never gets here with `openssl` (see ``validate()``).
+    /// The backend chosen. Each command asks before it opens a socket, so a build without
+    /// OpenSSL refuses `openssl` in one line, like any other bad input.
     func resolve() throws(TLSError) -> any TLSBackend {
         switch backend {
         case .gnutls:
@@ -41,7 +36,7 @@ struct BackendOption: ParsableArguments {
             #if OpenSSL
             return OpenSSL()
             #else
-            throw .invalidConfiguration("this tlshello was built without the OpenSSL backend (build it with swift build --traits OpenSSL)")
+            throw .invalidConfiguration("--backend openssl: this tlshello was built without the OpenSSL backend (build it with swift build --traits OpenSSL)")
             #endif
         }
     }

@@ -51,7 +51,13 @@ struct VersionsCommand: ParsableCommand {
     /// The table as another backend compiles it: each row's settings in the backend's words and
     /// the versions a context made from it enables.
     private func runOtherBackend() throws {
-        let backend = try backendOption.resolve()
+        let backend: any TLSBackend
+        do {
+            backend = try backendOption.resolve()
+        } catch {
+            Console.err("tlshello versions: \(error)")
+            throw ExitCode(2)
+        }
         let policies: [(String, TLSVersionPolicy)] = TLSVersion.allCases.map { ($0.name, .exactly($0)) } + [("default", .secureDefault)]
         let rows = policies.map { name, policy in
             var configuration = TLSConfiguration.makeClientConfiguration()

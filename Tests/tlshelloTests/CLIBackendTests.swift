@@ -1,0 +1,48 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `--backend`: tlshello on GnuTLS and tlshello on OpenSSL talk to each other over loopback, every
+/// version, both roles; a build without the OpenSSL trait refuses `openssl` in one line.
+@Suite struct CLIBackendTests {
+    #if OpenSSL
+    static let roles = [("openssl", "gnutls"), ("gnutls", "openssl"), ("openssl", "openssl")]
+
+    @Test(arguments: roles, ["tlsv1.0", "tlsv1.1", "tlsv1.2", "tlsv1.3"])
+    func exchangeAcrossBackends(backends: (String, String), version: String) throws {
+        let (serverBackend, clientBackend) = backends
+        let server = try ServerUnderTest(["--tls-version", version, "--backend", serverBackend])
+        #expect(server.process.waitForLine(containing: serverBackend == "openssl" ? "OpenSSL 3" : "GnuTLS 3") != nil)
+        let result = try server.client(["--tls-version", version, "--cafile", Paths.demoCertificate, "--backend", clientBackend])
+        #expect(result.status == 0, "\(result.stderr)")
+        let display = "TLS" + version.dropFirst(4)
+        #expect(result.stdout.contains("1. connected to 127.0.0.1:\(server.port): \(display),"))
+        #expect(result.stdout.contains("verified (chain and name 127.0.0.1)"))
+        #expect(result.stdout.contains("3. reply received: Hola soy tu servidor....\n"))
+        #expect(server.process.waitForLine(containing: "3. message received: Hola soy tu cliente") != nil)
+    }
+
+    @Test func versionsTableOfOpenSSL() throws {
+        let result = try tlshello(["versions", "--backend", "openssl"])
+        #expect(result.status == 0)
+        #expect(result.stdout.hasPrefix("OpenSSL 3"))
+        #expect(result.stdout.contains("tlsv1.0   TLS1.0, ciphers DEFAULT:@SECLEVEL=0"))
+        #expect(result.stdout.contains("accepted, enables TLS1.3 TLS1.2"))
+    }
+
+    @Test func priorityStringIsRefusedOnOpenSSL() throws {
+        let result = try tlshello(["client", "127.0.0.1", "--backend", "openssl", "--priority", "NORMAL"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("a priority string is a GnuTLS setting"))
+        #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+    #else
+    @Test(arguments: [["client", "127.0.0.1"], ["server", "--port", "0"], ["versions"]])
+    func openSSLIsRefusedInOneLine(command: [String]) throws {
+        let result = try tlshello(command + ["--backend", "openssl"])
+        #expect(result.status == 2)
+        #expect(result.stderr == "tlshello \(command[0]): invalid configuration: --backend openssl: this tlshello was built without the OpenSSL backend (build it with swift build --traits OpenSSL)\n")
+        #expect(!result.stdout.contains("listening"))
+    }
+    #endif
+}
