@@ -21,6 +21,7 @@ let package = Package(
         .target(
             name: "HelloHTTPApplication",
             dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -37,7 +38,6 @@ let package = Package(
                 .product(name: "GnuTLSBackend", package: "tlshello"),
                 .product(name: "SecureSocketsNIO", package: "tlshello"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
     ]

@@ -398,18 +398,25 @@ import Testing
     /// Runs `body`, failing if it takes longer than ``deadline``.
     @discardableResult
     private func within<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try await Task.sleep(for: Self.deadline)
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let value = first else {
-                throw TLSError.timedOut(stage: .read, seconds: Double(Self.deadline.components.seconds))
-            }
-            return value
+        try await withDeadline(Self.deadline, body)
+    }
+}
+
+/// Runs `body`, throwing `TLSError.timedOut` if it has not returned a value within `deadline`
+/// (the timer is the deadline of a wait on a condition, not a pause: it is cancelled as soon as
+/// `body` returns).
+private func withDeadline<T: Sendable>(_ deadline: Duration, _ body: @escaping @Sendable () async throws -> T?) async throws -> T {
+    try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(for: deadline)
+            return nil
         }
+        defer { group.cancelAll() }
+        guard let first = try await group.next(), let value = first else {
+            throw TLSError.timedOut(stage: .read, seconds: Double(deadline.components.seconds))
+        }
+        return value
     }
 }
 
@@ -441,20 +448,9 @@ private final class Events<Value: Sendable>: Sendable {
     /// The next value, waiting at most ``AsyncTLSTests/deadline``.
     func next() async throws -> Value {
         let stream = self.stream
-        return try await withThrowingTaskGroup(of: Value?.self) { group in
-            group.addTask {
-                var iterator = stream.makeAsyncIterator()
-                return await iterator.next()
-            }
-            group.addTask {
-                try await Task.sleep(for: AsyncTLSTests.deadline)
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let value = first else {
-                throw TLSError.timedOut(stage: .read, seconds: Double(AsyncTLSTests.deadline.components.seconds))
-            }
-            return value
+        return try await withDeadline(AsyncTLSTests.deadline) {
+            var iterator = stream.makeAsyncIterator()
+            return await iterator.next()
         }
     }
 }
