@@ -18,6 +18,10 @@ enum Console {
     /// Writes one line to standard error.
     static func err(_ line: String) { write(line + "\n", to: STDERR_FILENO) }
 
+    /// Writes `text` as it is (no newline added) to `descriptor`, in one `write` call: for a
+    /// progress line redrawn in place on a terminal.
+    static func raw(_ text: String, to descriptor: Int32) { write(text, to: descriptor) }
+
     /// Writes `tlshello COMMAND: warning: …` to standard error, as the command's errors start.
     static func warn(_ text: String) { err("\(prefix): warning: \(text)") }
 

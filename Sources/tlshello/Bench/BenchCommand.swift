@@ -27,7 +27,9 @@ struct BenchCommand: ParsableCommand {
 
         Reports exchanges/s, failures by stage, latency quantiles of whole exchanges \
         and this process's CPU per exchange. Certificates are not verified unless \
-        --cafile is given. Progress goes to standard error every second.
+        --cafile is given. Runs of two seconds or more show their progress on \
+        standard error: a line redrawn in place on a terminal, otherwise a plain \
+        line about every tenth of the run (--no-progress: none).
 
         Examples:
           tlshello bench 127.0.0.1 --connections 16 --duration 5 --tls-version tlsv1.3
@@ -91,6 +93,9 @@ struct BenchCommand: ParsableCommand {
 
     @Flag(help: "Print one JSON object with the figures instead of the report.")
     var json = false
+
+    @Flag(name: .customLong("no-progress"), help: "Show no progress on standard error, even for long runs.")
+    var noProgress = false
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
@@ -167,11 +172,10 @@ struct BenchCommand: ParsableCommand {
                 stopSignals.wait(seconds: duration, orEndOfPipeInput: true)
             })
         } else {
-            let showProgress = duration > 3
-            result = generator.run { seconds, completed in
-                guard showProgress else { return }
-                Console.err("bench: \(Int(seconds.rounded())) s, \(completed) exchanges (\(BenchResult.fixed(Double(completed) / max(seconds, 0.001), 0))/s)")
-            }
+            var progress = BenchProgress(duration: duration, what: "\(mode.rawValue), \(connections) connection\(connections == 1 ? "" : "s")",
+                                         enabled: !noProgress)
+            result = generator.run { seconds, completed in progress.update(seconds: seconds, completed: completed) }
+            progress.finish(seconds: result.seconds, completed: result.exchanges)
         }
         if json {
             Console.json(result.summary)

@@ -26,7 +26,7 @@ final class LoadGenerator: @unchecked Sendable {
 
     /// Runs the loops for the plan's duration and returns their tallies, the elapsed seconds and
     /// the CPU seconds this process used. `progress` is called about once a second.
-    func run(progress: @escaping @Sendable (_ seconds: Double, _ completed: Int) -> Void) -> BenchResult {
+    func run(progress: (_ seconds: Double, _ completed: Int) -> Void) -> BenchResult {
         let workers = (0..<plan.connections).map { index in
             BenchWorker(plan: plan, context: context, source: source(for: index))
         }
