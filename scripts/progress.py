@@ -145,9 +145,10 @@ class Progress:
         if self.width:
             return self.width
         try:
-            return os.get_terminal_size(self.status.fileno()).columns
+            columns = os.get_terminal_size(self.status.fileno()).columns
         except (AttributeError, OSError, ValueError):
-            return shutil.get_terminal_size().columns
+            columns = shutil.get_terminal_size().columns
+        return columns if columns > 0 else 80  # a pseudo-terminal without a size says 0
 
     def _draw(self):
         if not self.terminal or self.closed:
