@@ -151,3 +151,29 @@ clean: clean-openssl
 clean-openssl:
 	rm -rf $(OPENSSL_SCRATCH)
 # --- end of OpenSSL backend ---
+
+# --- benchmark charts and progress ---
+#   make bench-charts  draw docs/benchmarks.md's charts (SVG, matplotlib in .build-bench/venv) again from docs/benchmarks.json and embed them; `make bench` draws them at its end
+#   make test-progress  the unit tests of scripts/progress.py, the progress line of make bench, conformance and fuzz (`make test` runs them)
+BENCH_VENV := .build-bench/venv
+
+.PHONY: bench-charts bench-venv test-progress clean-bench-charts
+
+bench-venv:
+	@scripts/bench-venv.sh $(BENCH_VENV) >/dev/null
+
+bench: bench-venv
+
+bench-charts: bench-venv
+	$(BENCH_VENV)/bin/python Benchmarks/charts.py --json docs/benchmarks.json --out-dir docs
+	python3 Benchmarks/run-bench.py --render docs/benchmarks.json --out docs/benchmarks.md >/dev/null
+
+test-progress:
+	python3 scripts/test_progress.py
+
+test: test-progress
+
+clean: clean-bench-charts
+clean-bench-charts:
+	rm -rf .build-bench
+# --- end of benchmark charts and progress ---

@@ -26,7 +26,9 @@ Runs are interleaved: in each round every server runs once per setting, in turn;
 over the rounds. Server CPU per exchange comes from /proc/PID/stat, memory from /proc/PID/status.
 The defaults (3 rounds of 0.5-second runs) keep `make bench` under 10 minutes from a fresh clone on a
 2-core machine, builds included (about 4.5 minutes of builds, 2.5 of runs); --quick runs one round;
---render JSON rewrites the document from an earlier run's raw figures.
+--render JSON rewrites the document from an earlier run's raw figures. At the end, Benchmarks/charts.py
+(matplotlib, in .build-bench/venv: scripts/bench-venv.sh) draws the charts beside the document, which
+embeds them (`make bench-charts` draws them again from the committed JSON).
 
 Nothing sleeps to synchronise: servers are ready when they print their listening line (or, for
 openssl s_server, when a TCP connect succeeds), and every wait has a deadline. Every process is
@@ -38,16 +40,19 @@ import json
 import os
 import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-from driver import hellohttp, load, machine, procs, report, servers  # noqa: E402
-
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+
+from driver import charts_plan, hellohttp, load, machine, procs, report, servers  # noqa: E402
+import progress as progress_mod  # noqa: E402
+
 RSA_CERT = os.path.join(ROOT, "certs", "diegoUcamCert.pem")
 RSA_KEY = os.path.join(ROOT, "certs", "diegoUcamKey.pem")
 VERSIONS = ["tlsv1.2", "tlsv1.3"]
@@ -66,24 +71,24 @@ RSA_ONLY_SIGNATURES = (":-SIGN-ALL:+SIGN-RSA-PSS-RSAE-SHA256:+SIGN-RSA-PSS-RSAE-
                        ":+SIGN-RSA-SHA256:+SIGN-RSA-SHA384:+SIGN-RSA-SHA512")
 
 
+# The run's progress (scripts/progress.py), made by main(): each step a plain line, and on a
+# terminal a status line below them with the time, the steps done and what runs now.
+PROGRESS = None
+
+
 def log(line):
-    print(line, flush=True)
+    if PROGRESS is None:
+        print(line, flush=True)
+    else:
+        PROGRESS.line(line)
 
 
-class Progress:
-    def __init__(self, total):
-        self.total = total
-        self.done = 0
-        self.started = time.monotonic()
-
-    def step(self, text):
-        self.done += 1
-        elapsed = time.monotonic() - self.started
-        log("[%3d/%d %s] %s" % (self.done, self.total, clock(elapsed), text))
+def now(text):
+    if PROGRESS is not None:
+        PROGRESS.now(text)
 
 
-def clock(seconds):
-    return "%d:%02d" % (seconds // 60, seconds % 60)
+clock = progress_mod.clock
 
 
 def describe_run(record):
@@ -237,6 +242,7 @@ class Bench:
                                     mode, extra = "handshake", []
                                 else:
                                     mode, extra = kind.hello_mode, []
+                                now(label)
                                 self.generator.run(server, record, mode, connections, duration, version,
                                                    self.certs[cert][0], message=kind.message, extra=extra)
                                 self.runs.append(record)
@@ -277,6 +283,7 @@ class Bench:
                         self.runs.append(record)
                         progress.step(label + ": skipped (%s)" % record["skipped"])
                         continue
+                    now(label)
                     self.generator.run(server, record, "bulk", 1, a.bulk_duration, "tlsv1.3", RSA_CERT,
                                        extra=["--bytes", str(a.bulk_bytes), "--timeout", "3"])
                     self.runs.append(record)
@@ -327,6 +334,7 @@ class Bench:
                             self.runs.append(record)
                             progress.step(label + ": skipped (%s)" % record["skipped"])
                             continue
+                        now(label)
                         self.generator.run(server, record, "hello", 16, a.duration, version, both,
                                            priority_append=appended[client])
                         self.runs.append(record)
@@ -373,6 +381,7 @@ class Bench:
                     progress.step(label + ": " + record["error"])
                     continue
                 threads = servers.KINDS[key].open_threads
+                now(label)
                 try:
                     self.generator.hold(server, {}, IDLE_WARMUP, None, cert_file, threads=threads)  # warm-up, not recorded
                     self.generator.hold(server, record, count, None, cert_file, threads=threads)
@@ -401,6 +410,7 @@ class Bench:
         sources = ["127.0.0.%d" % i for i in range(2, 6)]
         cert_file, key_file = self.certs[a.idle_cert]
         record = {"figure": "idle100k", "server": "tlshello", "cert": a.idle_cert, "round": 1}
+        now("idle 100,000 connections: tlshello")
         try:
             server = self.launcher.start("tlshello", cert_file, key_file, max_connections=HUNDRED_THOUSAND + 1000)
             try:
@@ -469,8 +479,10 @@ class Bench:
         steps, estimate = self.count_steps()
         log("tlshello bench run: %s, %d cores; %d timed steps in %d round(s), about %s" % (
             description["cpuModel"], description["coresUsable"], steps, a.rounds, clock(estimate)))
+        progress = PROGRESS
+        progress.total = steps
+        now("limits of the machine")
         limits = self.limits()
-        progress = Progress(steps)
         if "handshakes" in a.figures:
             self.handshakes(progress)
         if "bulk" in a.figures:
@@ -482,8 +494,10 @@ class Bench:
             self.hundred_thousand(progress)
         http = None
         if "http" in a.figures:
+            now("HTTP/2: HelloHTTP under h2load")
             http = hellohttp.measure(hellohttp.Servers(a.hello_http, a.benchmarks_bin), a.rounds, self.http_parameters(),
                                      RSA_CERT, RSA_KEY, progress.step, log)
+        now("writing the report")
         description["loadAverageAfter"] = machine.load_average()
         self.notes += self.observed_notes() + self.standing_notes()
         return {
@@ -599,6 +613,10 @@ def parse_args(argv):
                         help="requests per established-connection run (h2load -n, default 60000)")
     parser.add_argument("--http-new-connections", type=int, default=400,
                         help="connections per new-connection run, one request each (default 400)")
+    parser.add_argument("--charts-python", default=os.path.join(ROOT, ".build-bench", "venv", "bin", "python"),
+                        help="a Python with matplotlib (scripts/bench-venv.sh) to draw the charts beside --out with "
+                        "Benchmarks/charts.py (default .build-bench/venv/bin/python)")
+    parser.add_argument("--no-charts", action="store_true", help="draw no charts (the markdown embeds those present)")
     parser.add_argument("--quick", action="store_true", help="one round (for development)")
     parser.add_argument("--render", metavar="JSON", help="write the markdown from the raw runs of an earlier run "
                         "(its benchmarks.json) instead of running anything")
@@ -627,33 +645,62 @@ def parse_args(argv):
     return args
 
 
+def draw_charts(args, json_path):
+    """Benchmarks/charts.py with the bench's matplotlib: the SVG charts beside --out."""
+    if args.no_charts:
+        return
+    if not os.access(args.charts_python, os.X_OK):
+        log("charts: not drawn: no %s (scripts/bench-venv.sh makes it; `make bench-charts` draws them)"
+            % os.path.relpath(args.charts_python, os.getcwd()))
+        return
+    now("drawing the charts")
+    argv = [args.charts_python, os.path.join(ROOT, "Benchmarks", "charts.py"), "--json", json_path,
+            "--out-dir", os.path.dirname(args.out)]
+    result = subprocess.run(argv, capture_output=True, text=True, timeout=300)
+    for line in result.stdout.splitlines():
+        log(line)
+    if result.returncode != 0:
+        last = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        log("charts: Benchmarks/charts.py failed (%s): %s" % (procs.exit_description(result.returncode), last))
+
+
+def markdown(args, data):
+    """The document, with the charts present beside it."""
+    return report.Report(data, charts=charts_plan.existing(os.path.dirname(args.out))).markdown()
+
+
 def write_outputs(args, data):
-    doc = report.Report(data).markdown()
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.json_out, "w") as f:
         json.dump(data, f, indent=1, sort_keys=False)
         f.write("\n")
+    draw_charts(args, args.json_out)
+    doc = markdown(args, data)
     with open(args.out, "w") as f:
         f.write(doc)
     return doc
 
 
 def main(argv=None):
+    global PROGRESS
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    args.charts_python = os.path.abspath(args.charts_python)
     if args.render:
         with open(args.render) as f:
             data = json.load(f)
-        doc = report.Report(data).markdown()
+        doc = markdown(args, data)
         with open(args.out, "w") as f:
             f.write(doc)
         print(doc)
         return 0
     procs.install_signal_handlers()
     tmp = tempfile.mkdtemp(prefix="tlshello-bench-")
+    PROGRESS = progress_mod.Progress(what="timed steps")
     try:
         bench = Bench(args, tmp)
         data = bench.run()
         doc = write_outputs(args, data)
+        PROGRESS.close()
         print()
         print(doc)
         log("written: %s and %s (%s)" % (os.path.relpath(args.out, os.getcwd()), os.path.relpath(args.json_out, os.getcwd()),
@@ -667,6 +714,7 @@ def main(argv=None):
               file=sys.stderr)
         return 130
     finally:
+        PROGRESS.close()
         procs.stop_all()
         shutil.rmtree(tmp, ignore_errors=True)
 

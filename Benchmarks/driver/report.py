@@ -3,6 +3,7 @@ fraction of the crypto limit that bounds it, and the goals of issue 6 §4."""
 import os
 import statistics
 
+from . import charts_plan
 from . import hellohttp_report
 from . import machine as machine_mod
 from .servers import KINDS, ORDER
@@ -180,8 +181,9 @@ def divide(a, b):
 # The document.
 
 class Report:
-    def __init__(self, data):
+    def __init__(self, data, charts=None):
         self.data = data
+        self.charts = charts or {}  # {key: file name} of the charts to embed (driver/charts_plan.py)
         self.records = data["runs"]
         self.limits = data["limits"].get("cryptoLimits") or {}
         self.cores = data["machine"]["coresUsable"] or 1
@@ -688,6 +690,9 @@ class Report:
         lines = ["# Benchmarks", "",
                  "Written by `make bench` (`Benchmarks/run-bench.py`); the raw figures of every run are in "
                  "[benchmarks.json](benchmarks.json). Medians over the rounds, (min–max) when there were several.", ""]
+        if self.charts:
+            lines += ["The charts are drawn from benchmarks.json by `Benchmarks/charts.py` (matplotlib) at the end of "
+                      "`make bench`; `make bench-charts` draws them again from the committed JSON.", ""]
         lines += self.goals_section()
         lines += self.reading_section()
         lines += self.machine_section()
@@ -700,4 +705,5 @@ class Report:
         lines += self.idle_section()
         lines += hellohttp_report.section(self)
         lines += self.notes_section()
+        lines = charts_plan.embed(lines, self.charts)
         return "\n".join(lines).rstrip() + "\n"
