@@ -27,7 +27,9 @@ Every server is started before the scripts and stopped by its PID after them: it
 running then and must exit 0 on SIGTERM, otherwise that counts as a failure. Every script runs
 with a deadline; its process group is killed when the deadline passes.
 
-Output: progress per script on stdout, then docs/conformance.md (one row per script and profile,
+Output: a line per script on stdout ([done/total elapsed] and its counts), with a status line
+below them on a terminal (standard error: elapsed, scripts done, cases so far, the scripts running;
+scripts/progress.py), then docs/conformance.md (one row per script and profile,
 the expected failures and the scripts left out with their reasons), ending with the line
 'N passed, M failed' that counts tlsfuzzer cases (a case counts once per profile it ran at).
 Exit status 1 when any case failed without an entry in expected-failures.txt, an expected
@@ -49,6 +51,9 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import progress  # noqa: E402
 PROFILES = {
     "default": ("secure default", []),
     "tls12": ("TLS 1.2 pinned", ["--tls-version", "tlsv1.2"]),
@@ -446,29 +451,52 @@ def main():
     needed = [name for name in PROFILES if any(profile == name for _, profile in tasks)]
     start = time.monotonic()
     servers = {}
+    status = progress.Progress(total=len(tasks), what="scripts")
+    running = set()
+    running_lock = threading.Lock()
+
+    def run_one(entry, profile, port):
+        with running_lock:
+            running.add("%s (%s)" % (entry.script, profile))
+            status.now("running " + ", ".join(sorted(running)))
+        try:
+            return run_script(entry, profile, port, expected, retry, options)
+        finally:
+            with running_lock:
+                running.discard("%s (%s)" % (entry.script, profile))
+                status.now("running " + ", ".join(sorted(running)) if running else "")
+
     try:
+        status.now("starting %d server%s" % (len(needed), "" if len(needed) == 1 else "s"))
         for name in needed:
             servers[name] = Server(options.tlshello, name, options.log_dir)
         for name in needed:
             servers[name].wait_ready()
-            print("server %s: listening on 127.0.0.1:%d" % (name, servers[name].port), flush=True)
+            status.line("server %s: listening on 127.0.0.1:%d" % (name, servers[name].port))
 
         results = {}
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
-            futures = {pool.submit(run_script, entry, profile, servers[profile].port, expected, retry, options): (entry, profile)
+            futures = {pool.submit(run_one, entry, profile, servers[profile].port): (entry, profile)
                        for entry, profile in tasks}
+            counts = {"passed": 0, "failed": 0, "expected": 0}
             for future in concurrent.futures.as_completed(futures):
                 outcome = future.result()
                 results[futures[future]] = outcome
                 mark = "ok" if outcome.clean else "FAILED"
-                print("%-6s %-40s %-7s %3d passed, %d failed, %d expected (%.1f s)%s" % (
+                counts["passed"] += outcome.passed
+                counts["failed"] += outcome.failed + outcome.xpass + (1 if outcome.problem else 0)
+                counts["expected"] += outcome.xfail
+                status.count(**{"cases passed": counts["passed"], "failed": counts["failed"],
+                                "expected": counts["expected"]})
+                status.step("%-6s %-40s %-7s %3d passed, %d failed, %d expected (%.1f s)%s" % (
                     mark, outcome.entry.script, outcome.profile, outcome.passed,
                     outcome.failed + outcome.xpass, outcome.xfail, outcome.seconds,
-                    (": " + describe(outcome)) if not outcome.clean else ""), flush=True)
+                    (": " + describe(outcome)) if not outcome.clean else ""))
     except RunError as error:
         print("conformance: %s" % error, file=sys.stderr)
         return 1
     finally:
+        status.close()
         stop_children()
         server_problems = []
         for name, server in servers.items():
