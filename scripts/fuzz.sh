@@ -2,8 +2,10 @@
 # make fuzz: builds the Fuzz executable with libFuzzer and AddressSanitizer (in .build-fuzz, apart
 # from the normal build) and runs each target through it (FUZZ_TARGET) for FUZZ_SECONDS, starting
 # from its committed seeds in Fuzz/Corpus/<Target>. New inputs go to .build-fuzz/runs/<Target>/corpus, crashes, leaks and
-# timeouts to .build-fuzz/runs/<Target>/artifacts: the tree stays clean. One line per target,
-# then "N passed, M failed"; exit status 1 if any target failed.
+# timeouts to .build-fuzz/runs/<Target>/artifacts: the tree stays clean. A line when the build
+# starts, one line per target, then "N passed, M failed"; exit status 1 if any target failed. When
+# standard error is a terminal, a status line (scripts/progress.py) follows libFuzzer's counters
+# while a target runs: elapsed, executions, coverage, corpus, executions per second.
 #   FUZZ_SECONDS  seconds per target (default 60)
 #   FUZZ_TARGETS  the targets to run (default: all)
 #   FUZZ_FLAGS    extra libFuzzer options, e.g. -max_len=70000
@@ -27,6 +29,7 @@ for target in $TARGETS; do
     exit 2
   fi
 done
+echo "fuzz: building Fuzz with libFuzzer and AddressSanitizer in $SCRATCH"
 # The linker's "Cannot export local symbol" warnings about ASan's own symbols are noise.
 if ! "$SWIFT" build "${BUILD_FLAGS[@]}" --product Fuzz >"$SCRATCH/build.log" 2>&1; then
   grep -v "Cannot export local symbol" "$SCRATCH/build.log" | tail -30 >&2
@@ -35,23 +38,38 @@ if ! "$SWIFT" build "${BUILD_FLAGS[@]}" --product Fuzz >"$SCRATCH/build.log" 2>&
 fi
 BIN=$("$SWIFT" build "${BUILD_FLAGS[@]}" --show-bin-path)
 
+# On a terminal, libFuzzer's output goes through the status line on its way to the log.
+follow=
+if [ -t 2 ] && command -v python3 >/dev/null; then follow=yes; fi
+count=$(echo $TARGETS | wc -w)
+index=0
 passed=0
 failed=0
 for target in $TARGETS; do
+  index=$((index + 1))
   run="$SCRATCH/runs/$target"
   mkdir -p "$run/corpus" "$run/artifacts"
   log="$run/fuzz.log"
   start=$(date +%s)
   # The Swift runtime's backtracer would inspect a trapped process and trip ASan itself: off,
   # so that a failed precondition is reported as libFuzzer's "deadly signal" with its input.
-  FUZZ_TARGET=$target \
-  SWIFT_BACKTRACE=enable=no \
-  LSAN_OPTIONS=suppressions=$PWD/scripts/lsan-suppressions.txt \
-  ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} \
-    "$BIN/Fuzz" -max_total_time="$SECONDS_PER_TARGET" -timeout=10 -rss_limit_mb=2048 \
-      -print_final_stats=1 -artifact_prefix="$run/artifacts/" ${FUZZ_FLAGS:-} \
-      "$run/corpus" "Fuzz/Corpus/$target" >"$log" 2>&1
-  status=$?
+  fuzz() {
+    FUZZ_TARGET=$target \
+    SWIFT_BACKTRACE=enable=no \
+    LSAN_OPTIONS=suppressions=$PWD/scripts/lsan-suppressions.txt \
+    ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} \
+      "$BIN/Fuzz" -max_total_time="$SECONDS_PER_TARGET" -timeout=10 -rss_limit_mb=2048 \
+        -print_final_stats=1 -artifact_prefix="$run/artifacts/" ${FUZZ_FLAGS:-} \
+        "$run/corpus" "Fuzz/Corpus/$target"
+  }
+  if [ -n "$follow" ]; then
+    fuzz 2>&1 </dev/null | python3 scripts/progress.py libfuzzer --log "$log" --label "$target ($index/$count)" \
+      --seconds "$SECONDS_PER_TARGET"
+    status=${PIPESTATUS[0]}
+  else
+    fuzz >"$log" 2>&1
+    status=$?
+  fi
   elapsed=$(( $(date +%s) - start ))
   executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   coverage=$(grep -E '^#[0-9]+' "$log" | grep -o 'cov: [0-9]* ft: [0-9]*' | tail -1)

@@ -193,7 +193,7 @@ def libfuzzer_status(line):
     return status
 
 
-def follow_libfuzzer(lines, log, progress, seconds):
+def follow_libfuzzer(lines, log, progress):
     """Copies libFuzzer's output to `log` and shows its latest counters on the status line."""
     for line in lines:
         log.write(line)
@@ -205,7 +205,6 @@ def follow_libfuzzer(lines, log, progress, seconds):
             if name in status:
                 counters[name] = status[name]
         progress.count(**counters)
-        progress.now("%s of %s" % (clock(progress.elapsed()), clock(seconds)) if seconds else status["event"])
 
 
 def main(argv=None):
@@ -216,11 +215,11 @@ def main(argv=None):
     fuzz.add_argument("--label", required=True, help="what runs, e.g. 'ServerSession (1/6)'")
     fuzz.add_argument("--seconds", type=int, default=0, help="the run's length, for the status line")
     args = parser.parse_args(argv)
-    progress = Progress(what="fuzz " + args.label)
+    progress = Progress(what="fuzz %s%s" % (args.label, " for %s" % clock(args.seconds) if args.seconds else ""))
     sys.stdin.reconfigure(errors="replace")
     try:
         with open(args.log, "w", encoding="utf-8", errors="replace") as log:
-            follow_libfuzzer(sys.stdin, log, progress, args.seconds)
+            follow_libfuzzer(sys.stdin, log, progress)
     except KeyboardInterrupt:
         return 130
     finally:

@@ -144,14 +144,14 @@ class LibFuzzerTests(unittest.TestCase):
 
     def test_following_copies_every_line_and_shows_the_last_counters(self):
         log, status = io.StringIO(), io.StringIO()
-        p = Progress(what="fuzz Greeting (1/1)", out=io.StringIO(), status=status, terminal=True, tick=0, width=200,
+        p = Progress(what="fuzz Greeting (1/1) for 1:00", out=io.StringIO(), status=status, terminal=True, tick=0, width=200,
                      clock_=FakeClock())
-        progress.follow_libfuzzer(iter(self.LINES), log, p, 60)
+        progress.follow_libfuzzer(iter(self.LINES), log, p)
         p.close()
         self.assertEqual(log.getvalue(), "".join(self.LINES))
         draws = [d for d in status.getvalue().split(REDRAW) if d]
-        self.assertEqual(draws[-1], "0:00 · fuzz Greeting (1/1) · executions 5,000 · cov 531 · ft 770 · corp 15/4000b "
-                                    "· exec/s 2500 · 0:00 of 1:00")
+        self.assertEqual(draws[-1], "0:00 · fuzz Greeting (1/1) for 1:00 · executions 5,000 · cov 531 · ft 770 "
+                                    "· corp 15/4000b · exec/s 2500")
 
 
 class ClockTests(unittest.TestCase):
