@@ -29,7 +29,8 @@ struct BenchCommand: ParsableCommand {
         and this process's CPU per exchange. Certificates are not verified unless \
         --cafile is given. Runs of two seconds or more show their progress on \
         standard error: a line redrawn in place on a terminal, otherwise a plain \
-        line about every tenth of the run (--no-progress: none).
+        line about every tenth of the run (every five seconds while idle mode \
+        opens its connections; --no-progress: none).
 
         Examples:
           tlshello bench 127.0.0.1 --connections 16 --duration 5 --tls-version tlsv1.3
@@ -162,7 +163,11 @@ struct BenchCommand: ParsableCommand {
 
         let result: BenchResult
         if mode == .idle {
-            result = generator.hold(threads: threads, holding: { opened in
+            let progress = BenchProgress(opening: connections, enabled: !noProgress)
+            result = generator.hold(threads: threads, progress: { seconds, opened in
+                progress.update(seconds: seconds, completed: opened)
+            }, holding: { opened in
+                progress.finish(seconds: opened.seconds, completed: opened.exchanges)
                 if json {
                     Console.json(HoldingLine(connections: opened.exchanges, failed: opened.failureCount))
                 } else {
@@ -172,7 +177,7 @@ struct BenchCommand: ParsableCommand {
                 stopSignals.wait(seconds: duration, orEndOfPipeInput: true)
             })
         } else {
-            var progress = BenchProgress(duration: duration, what: "\(mode.rawValue), \(connections) connection\(connections == 1 ? "" : "s")",
+            let progress = BenchProgress(duration: duration, what: "\(mode.rawValue), \(connections) connection\(connections == 1 ? "" : "s")",
                                          enabled: !noProgress)
             result = generator.run { seconds, completed in progress.update(seconds: seconds, completed: completed) }
             progress.finish(seconds: result.seconds, completed: result.exchanges)

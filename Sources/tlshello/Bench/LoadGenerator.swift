@@ -52,9 +52,11 @@ final class LoadGenerator: @unchecked Sendable {
         return BenchResult(plan: plan, tallies: workers.map(\.tally), seconds: elapsed, cpuSeconds: cpu)
     }
 
-    /// Idle mode: opens the plan's connections over `threads` threads, calls `holding` with the
+    /// Idle mode: opens the plan's connections over `threads` threads (calling `progress` about
+    /// once a second with the seconds so far and the connections open), calls `holding` with the
     /// result, waits for `release`, closes them all, and returns the tallies.
-    func hold(threads: Int, holding: (BenchResult) -> Void, release: () -> Void) -> BenchResult {
+    func hold(threads: Int, progress: (_ seconds: Double, _ opened: Int) -> Void, holding: (BenchResult) -> Void,
+              release: () -> Void) -> BenchResult {
         // One worker (and thread) per source address in turn, so each address carries its share.
         var count = min(threads, plan.connections)
         if plan.sources.count > 1 {
@@ -76,7 +78,9 @@ final class LoadGenerator: @unchecked Sendable {
             thread.stackSize = 1 << 20
             thread.start()
         }
-        finished.wait()
+        while finished.wait(timeout: .now() + .seconds(1)) == .timedOut {
+            progress(Double(MonotonicClock.nanoseconds() - start) / 1e9, perSource.reduce(0) { $0 + $1.tally.completed })
+        }
         let opened = BenchResult(plan: plan, tallies: perSource.map(\.tally),
                                  seconds: Double(MonotonicClock.nanoseconds() - start) / 1e9,
                                  cpuSeconds: MonotonicClock.processCPUSeconds() - cpuBefore)
