@@ -151,3 +151,10 @@ clean: clean-openssl
 clean-openssl:
 	rm -rf $(OPENSSL_SCRATCH)
 # --- end of OpenSSL backend ---
+
+# --- diagrams ---
+#   make diagrams  the demo's exchange at TLS 1.3 and TLS 1.2 and a version mismatch, drawn by tlshello client --diagram into docs/handshake-*.svg
+.PHONY: diagrams
+diagrams: release
+	@scripts/diagrams.sh $(RELEASE_BIN) docs
+# --- end of diagrams ---
