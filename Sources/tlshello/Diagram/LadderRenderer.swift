@@ -221,7 +221,9 @@ struct LadderRenderer {
         if !clear.isEmpty {
             var seen: [String] = []
             for name in clear where !seen.contains(name) { seen.append(name) }
-            lines.append("In the clear: " + seen.joined(separator: ", ") + "; everything else is encrypted.")
+            let rest = d.arrows.contains { $0.encrypted == true }
+                ? "; everything else is encrypted." : " (the exchange ended before any key was agreed)."
+            lines.append("In the clear: " + seen.joined(separator: ", ") + rest)
         }
         return lines
     }
