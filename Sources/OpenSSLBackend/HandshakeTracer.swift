@@ -118,6 +118,11 @@ final class HandshakeTracer {
         default:
             break
         }
+        // Finished always follows its sender's ChangeCipherSpec in TLS 1.2 and older, and OpenSSL 3
+        // does not report a ChangeCipherSpec it receives: the Finished marks the change.
+        if type == 20 && !tls13 {
+            if sent { sentChangeCipherSpec = true } else { receivedChangeCipherSpec = true }
+        }
         emit(sent, name, details)
         if type == 2 && tls13 && name != "HelloRetryRequest" { handshakeKeys = true }
     }
