@@ -46,12 +46,8 @@ struct LadderRenderer {
         let d = diagram
         let m = Self.margin
         // Head boxes: the role, then the address.
-        func headLines(_ label: String) -> [String] {
-            let parts = label.split(separator: " ", maxSplits: 1).map(String.init)
-            return parts
-        }
-        let clientHead = headLines(d.clientLabel)
-        let serverHead = headLines(d.serverLabel)
+        let clientHead = d.clientLabel.split(separator: " ", maxSplits: 1).map(String.init)
+        let serverHead = d.serverLabel.split(separator: " ", maxSplits: 1).map(String.init)
         let headWidth = { (lines: [String]) in (lines.map { Self.width($0, size: Self.nameSize) }.max() ?? 40) + 20 }
         let clientHeadWidth = headWidth(clientHead)
         let serverHeadWidth = headWidth(serverHead)
@@ -157,15 +153,8 @@ struct LadderRenderer {
                                 "text-anchor": "middle"])
             }
             let direction: Double = toX > fromX ? 1 : -1
-            let start = fromX + direction * 2
             let tipX = toX - direction * 2
-            var line: KeyValuePairs<String, String> = ["x1": n(start), "y1": n(row.arrowY), "x2": n(tipX - direction * 9), "y2": n(row.arrowY),
-                                                       "stroke": colour, "stroke-width": "2.2"]
-            if arrow.kind == .clear || arrow.kind == .unknown {
-                line = ["x1": n(start), "y1": n(row.arrowY), "x2": n(tipX - direction * 9), "y2": n(row.arrowY),
-                        "stroke": colour, "stroke-width": "2.2", "stroke-dasharray": "7 4"]
-            }
-            svg.element("line", line)
+            Self.line(&svg, from: fromX + direction * 2, to: tipX - direction * 9, y: row.arrowY, kind: arrow.kind)
             svg.element("polygon", ["points": "\(n(tipX)),\(n(row.arrowY)) \(n(tipX - direction * 11)),\(n(row.arrowY - 5)) \(n(tipX - direction * 11)),\(n(row.arrowY + 5))",
                                     "fill": colour])
             if let elapsed = arrow.elapsed {
@@ -197,16 +186,22 @@ struct LadderRenderer {
         svg.open("g", ["class": "legend"])
         for (kind, label) in [(LadderDiagram.Kind.clear, "in the clear (anyone on the path reads it)"),
                               (.encrypted, "encrypted"), (.alert, "alert")] {
-            let colour = Self.colour(kind)
-            var attributes: KeyValuePairs<String, String> = ["x1": n(x), "y1": n(y - 4), "x2": n(x + 28), "y2": n(y - 4), "stroke": colour, "stroke-width": "2.2"]
-            if kind == .clear {
-                attributes = ["x1": n(x), "y1": n(y - 4), "x2": n(x + 28), "y2": n(y - 4), "stroke": colour, "stroke-width": "2.2", "stroke-dasharray": "7 4"]
-            }
-            svg.element("line", attributes)
+            Self.line(&svg, from: x, to: x + 28, y: y - 4, kind: kind)
             svg.text(label, ["class": "legend", "x": n(x + 34), "y": n(y)])
             x += 34 + Self.width(label, size: Self.smallSize) + 24
         }
         svg.close()
+    }
+
+    /// A horizontal line in the colour of `kind`: dashed for plaintext (and unknown), so the
+    /// difference does not rest on colour alone.
+    private static func line(_ svg: inout SVGDocument, from x1: Double, to x2: Double, y: Double, kind: LadderDiagram.Kind) {
+        let (a, b, level, colour) = (SVGDocument.number(x1), SVGDocument.number(x2), SVGDocument.number(y), Self.colour(kind))
+        if kind == .clear || kind == .unknown {
+            svg.element("line", ["x1": a, "y1": level, "x2": b, "y2": level, "stroke": colour, "stroke-width": "2.2", "stroke-dasharray": "7 4"])
+        } else {
+            svg.element("line", ["x1": a, "y1": level, "x2": b, "y2": level, "stroke": colour, "stroke-width": "2.2"])
+        }
     }
 
     /// The lines under the ladder: round trips, what crossed in the clear.
