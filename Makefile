@@ -177,3 +177,9 @@ clean: clean-bench-charts
 clean-bench-charts:
 	rm -rf .build-bench
 # --- end of benchmark charts and progress ---
+# --- diagrams ---
+#   make diagrams  the demo's exchange at TLS 1.3 and TLS 1.2 and a version mismatch, drawn by tlshello client --diagram into docs/handshake-*.svg
+.PHONY: diagrams
+diagrams: release
+	@scripts/diagrams.sh $(RELEASE_BIN) docs
+# --- end of diagrams ---

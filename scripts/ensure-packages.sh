@@ -2,7 +2,7 @@
 # Makes sure the Debian packages tlshello needs are installed: installs the missing ones with
 # apt-get when run as root, otherwise names them in one message and fails.
 #   scripts/ensure-packages.sh build [ENTRY…]   what building needs (GnuTLS headers, pkg-config)
-#   scripts/ensure-packages.sh test [ENTRY…]    that plus the test peers (OpenSSL, GnuTLS tools, Python, tshark, ip)
+#   scripts/ensure-packages.sh test [ENTRY…]    that plus the test peers (OpenSSL, GnuTLS tools, Python, tshark, ip) and the diagram checkers (xmllint, rsvg-convert)
 # Extra ENTRY arguments have the form of the lists below (package:command, e.g. debootstrap:debootstrap).
 set -euo pipefail
 
@@ -18,6 +18,8 @@ test=(
   "python3:python3"
   "tshark:tshark"
   "iproute2:ip"
+  "libxml2-utils:xmllint"
+  "librsvg2-bin:rsvg-convert"
 )
 mode=build
 case "${1:-}" in

@@ -23,6 +23,11 @@ final class HandshakeTracer {
     private var receivedRecordSizes: [Int] = []
     private var queuedAlert: (name: String, fatal: Bool)?
     private var closeNotifyReceived = false
+    /// Types of the handshake messages that came in plaintext records, in order, not yet matched
+    /// with the hook's report of them (a message the hook reports that is not here came encrypted).
+    private var clearIncoming = HandshakeMessageTypes()
+    /// Whether the hook reported an incoming message yet.
+    private var reportedIncoming = false
     var handshakeComplete = false
     var cipher = ""
 
@@ -30,9 +35,9 @@ final class HandshakeTracer {
         self.sink = sink
     }
 
-    private func emit(_ direction: TLSTraceEvent.Direction, _ message: String, _ details: String) {
+    private func emit(_ direction: TLSTraceEvent.Direction, _ message: String, _ details: String, encrypted: Bool) {
         let event = TLSTraceEvent(direction: direction, message: message, details: details,
-                                  explanation: HandshakeFacts.explanation(message, tls13: tls13))
+                                  explanation: HandshakeFacts.explanation(message, tls13: tls13), encrypted: encrypted)
         if direction == .sent { unsent.append(event) } else { sink(event) }
     }
 
@@ -140,8 +145,11 @@ final class HandshakeTracer {
         default:
             break
         }
+        // Outgoing messages learn how they went when their record leaves (see `flushPending`).
+        let encrypted = incoming ? !clearIncoming.take(wireType) : nil
+        if incoming { reportedIncoming = true }
         let event = TLSTraceEvent(direction: incoming ? .received : .sent, message: name, details: details,
-                                  explanation: HandshakeFacts.explanation(name, tls13: tls13))
+                                  explanation: HandshakeFacts.explanation(name, tls13: tls13), encrypted: encrypted)
         if incoming {
             // A post-handshake message (session ticket, key update) came in a record that is not application data.
             if handshakeComplete && !receivedRecordSizes.isEmpty { receivedRecordSizes.removeLast() }
@@ -192,44 +200,46 @@ final class HandshakeTracer {
         for record in outgoing.append(bytes) {
             switch record.type {
             case TLSWire.ContentType.changeCipherSpec.rawValue:
-                emit(.sent, "ChangeCipherSpec", tls13 ? "(compatibility)" : "")
+                emit(.sent, "ChangeCipherSpec", tls13 ? "(compatibility)" : "", encrypted: false)
                 if !tls13 { outgoingEncrypted = true }
             case TLSWire.ContentType.alert.rawValue where !outgoingEncrypted && record.body.count >= 2:
                 queuedAlert = nil
-                emit(.sent, "Alert", Self.alertText(level: record.body[0], code: record.body[1]))
+                emit(.sent, "Alert", Self.alertText(level: record.body[0], code: record.body[1]), encrypted: false)
             case TLSWire.ContentType.handshake.rawValue where !outgoingEncrypted:
                 var offset = 0
                 while offset + 4 <= record.body.count {
                     let type = record.body[offset]
                     let length = Int(record.body[offset + 1]) << 16 | Int(record.body[offset + 2]) << 8 | Int(record.body[offset + 3])
-                    flushPending(upTo: type)
+                    flushPending(upTo: type, encrypted: false)
                     offset += 4 + length
                 }
             default:
                 // Encrypted: handshake messages queued by the hook, else application data or an alert.
                 if !pendingSent.isEmpty {
-                    flushPending(upTo: nil)
+                    flushPending(upTo: nil, encrypted: true)
                 } else if !handshakeComplete && queuedAlert == nil {
                     continue // the rest of an encrypted flight whose messages were listed with its first record
                 } else if let alert = queuedAlert, record.type == TLSWire.ContentType.alert.rawValue || sentPlaintext.isEmpty {
                     queuedAlert = nil
-                    emit(.sent, "Alert", "\(alert.name) (\(alert.fatal ? "fatal" : "warning"), encrypted)")
+                    emit(.sent, "Alert", "\(alert.name) (\(alert.fatal ? "fatal" : "warning"), encrypted)", encrypted: true)
                 } else if !sentPlaintext.isEmpty {
                     let size = sentPlaintext.removeFirst()
-                    emit(.sent, "application data", "\(size) bytes (encrypted as \(record.body.count) bytes: \(cipher))")
+                    emit(.sent, "application data", "\(size) bytes (encrypted as \(record.body.count) bytes: \(cipher))", encrypted: true)
                 } else {
-                    emit(.sent, "encrypted record", "\(record.body.count) bytes")
+                    emit(.sent, "encrypted record", "\(record.body.count) bytes", encrypted: true)
                 }
             }
         }
     }
 
     /// Emits queued outgoing handshake messages: all of them (`type` nil), or up to and including the
-    /// first of `type`.
-    private func flushPending(upTo type: UInt8?) {
+    /// first of `type`, marked as carried by a plaintext or an encrypted record.
+    private func flushPending(upTo type: UInt8?, encrypted: Bool) {
         while !pendingSent.isEmpty {
             let next = pendingSent.removeFirst()
-            unsent.append(next.event)
+            var event = next.event
+            event.encrypted = encrypted
+            unsent.append(event)
             if let type, next.type == type { return }
         }
     }
@@ -239,11 +249,13 @@ final class HandshakeTracer {
         for record in incoming.append(bytes) {
             switch record.type {
             case TLSWire.ContentType.changeCipherSpec.rawValue:
-                emit(.received, "ChangeCipherSpec", tls13 ? "(compatibility)" : "")
+                emit(.received, "ChangeCipherSpec", tls13 ? "(compatibility)" : "", encrypted: false)
                 if !tls13 { incomingEncrypted = true }
             case TLSWire.ContentType.alert.rawValue where !incomingEncrypted && record.body.count >= 2:
                 incomingAlertTraced = true
-                emit(.received, "Alert", Self.alertText(level: record.body[0], code: record.body[1]))
+                emit(.received, "Alert", Self.alertText(level: record.body[0], code: record.body[1]), encrypted: false)
+            case TLSWire.ContentType.handshake.rawValue where !incomingEncrypted:
+                clearIncoming.append(record.body)
             case TLSWire.ContentType.applicationData.rawValue where handshakeComplete:
                 receivedRecordSizes.append(record.body.count)
             default:
@@ -260,14 +272,26 @@ final class HandshakeTracer {
         // Records read before the last one in the same call were empty (e.g. OpenSSL's empty
         // fragments before each TLS 1.0 CBC record).
         while receivedRecordSizes.count > 1 {
-            emit(.received, "application data", "0 bytes (empty record, encrypted as \(receivedRecordSizes.removeFirst()) bytes)")
+            emit(.received, "application data", "0 bytes (empty record, encrypted as \(receivedRecordSizes.removeFirst()) bytes)",
+                 encrypted: true)
         }
         let size = receivedRecordSizes.isEmpty ? nil : receivedRecordSizes.removeFirst()
-        emit(.received, "application data", "\(count) bytes" + (size.map { " (encrypted as \($0) bytes: \(cipher))" } ?? ""))
+        emit(.received, "application data", "\(count) bytes" + (size.map { " (encrypted as \($0) bytes: \(cipher))" } ?? ""),
+             encrypted: true)
     }
 
     /// An alert this side is about to send (its record may be encrypted).
     func willSendAlert(_ alert: TLSAlert) {
+        // A message GnuTLS refused never reaches the hook: trace it here, before the alert it caused.
+        if alert.isFatal {
+            for message in clearIncoming.takeUnreported() {
+                let name = TLSWire.handshakeName(message.type)
+                let details = message.type == 1 ? HandshakeFacts.clientHello(body: message.body) : ""
+                let fate = reportedIncoming ? "not processed" : "refused"
+                emit(.received, name, details.isEmpty ? fate : "\(details) (\(fate))", encrypted: false)
+                reportedIncoming = true
+            }
+        }
         queuedAlert = (TLSWire.alertName(alert.code), alert.isFatal)
     }
 
@@ -278,7 +302,8 @@ final class HandshakeTracer {
             if closeNotifyReceived { return }
             closeNotifyReceived = true
         }
-        emit(.received, "Alert", "\(TLSWire.alertName(alert.code)) (\(alert.isFatal ? "fatal" : "warning"))")
+        // Plaintext alert records were traced as they came in: this one was encrypted.
+        emit(.received, "Alert", "\(TLSWire.alertName(alert.code)) (\(alert.isFatal ? "fatal" : "warning"))", encrypted: true)
     }
 
     private static func alertText(level: UInt8, code: UInt8) -> String {

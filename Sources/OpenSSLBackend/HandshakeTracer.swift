@@ -10,6 +10,12 @@ final class HandshakeTracer {
     private let sink: (TLSTraceEvent) -> Void
     private var unsent: [TLSTraceEvent] = []
     private var tls13 = false
+    /// TLS 1.3: a ServerHello (not a HelloRetryRequest) went by, so every later record but
+    /// ChangeCipherSpec is encrypted, both ways.
+    private var handshakeKeys = false
+    /// TLS 1.2 and older: this side's, and the peer's, ChangeCipherSpec went by.
+    private var sentChangeCipherSpec = false
+    private var receivedChangeCipherSpec = false
 
     init(sink: @escaping (TLSTraceEvent) -> Void) {
         self.sink = sink
@@ -19,7 +25,10 @@ final class HandshakeTracer {
     func message(sent: Bool, contentType: Int32, bytes: [UInt8], ssl: OpaquePointer) {
         switch contentType {
         case SSL3_RT_CHANGE_CIPHER_SPEC:
-            emit(sent, "ChangeCipherSpec", tls13 ? "(compatibility)" : "")
+            emit(sent, "ChangeCipherSpec", tls13 ? "(compatibility)" : "", encrypted: false)
+            if !tls13 {
+                if sent { sentChangeCipherSpec = true } else { receivedChangeCipherSpec = true }
+            }
         case SSL3_RT_ALERT where bytes.count >= 2:
             emit(sent, "Alert", "\(TLSWire.alertName(bytes[1])) (\(bytes[0] == 2 ? "fatal" : "warning"))")
         case SSL3_RT_HANDSHAKE where bytes.count >= 4:
@@ -31,7 +40,7 @@ final class HandshakeTracer {
 
     /// Application data this side wrote or read, in plaintext bytes.
     func applicationData(sent: Bool, count: Int) {
-        emit(sent, "application data", "\(count) bytes")
+        emit(sent, "application data", "\(count) bytes", encrypted: true)
     }
 
     /// The caller took the output: the sent messages are on their way.
@@ -41,9 +50,16 @@ final class HandshakeTracer {
         events.forEach(sink)
     }
 
-    private func emit(_ sent: Bool, _ message: String, _ details: String) {
+    /// Whether a record going this way now is encrypted: the callback sees plaintext only, but
+    /// the protocol fixes when the keys take over.
+    private func encrypting(sent: Bool) -> Bool {
+        tls13 ? handshakeKeys : (sent ? sentChangeCipherSpec : receivedChangeCipherSpec)
+    }
+
+    private func emit(_ sent: Bool, _ message: String, _ details: String, encrypted: Bool? = nil) {
         let event = TLSTraceEvent(direction: sent ? .sent : .received, message: message, details: details,
-                                  explanation: HandshakeFacts.explanation(message, tls13: tls13))
+                                  explanation: HandshakeFacts.explanation(message, tls13: tls13),
+                                  encrypted: encrypted ?? encrypting(sent: sent))
         if sent { unsent.append(event) } else { sink(event) }
     }
 
@@ -102,7 +118,13 @@ final class HandshakeTracer {
         default:
             break
         }
+        // Finished always follows its sender's ChangeCipherSpec in TLS 1.2 and older, and OpenSSL 3
+        // does not report a ChangeCipherSpec it receives: the Finished marks the change.
+        if type == 20 && !tls13 {
+            if sent { sentChangeCipherSpec = true } else { receivedChangeCipherSpec = true }
+        }
         emit(sent, name, details)
+        if type == 2 && tls13 && name != "HelloRetryRequest" { handshakeKeys = true }
     }
 
     /// The IANA name of a cipher suite number as OpenSSL knows it, e.g. 0x1302 → `TLS_AES_256_GCM_SHA384`.

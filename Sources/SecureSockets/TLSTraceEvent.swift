@@ -20,13 +20,22 @@ public struct TLSTraceEvent: Sendable, Equatable, Codable {
     public var details: String
     /// One sentence on the message's purpose.
     public var explanation: String
+    /// Whether the record that carried the message was encrypted (`false`: sent in the clear); nil
+    /// when the tracer did not say (traces recorded before this was known).
+    public var encrypted: Bool?
+    /// Seconds from the opening of the connection to this message; nil when not stamped (the
+    /// session does not know when its connection opened: the code that owns the connection stamps it).
+    public var elapsed: Double?
 
     /// Creates an event.
-    public init(direction: Direction, message: String, details: String, explanation: String) {
+    public init(direction: Direction, message: String, details: String, explanation: String,
+                encrypted: Bool? = nil, elapsed: Double? = nil) {
         self.direction = direction
         self.message = message
         self.details = details
         self.explanation = explanation
+        self.encrypted = encrypted
+        self.elapsed = elapsed
     }
 
     /// The trace line, e.g. `→ ClientHello        versions 1.2, 23 cipher suites`.

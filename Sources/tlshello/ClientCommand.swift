@@ -80,6 +80,7 @@ struct ClientCommand: ParsableCommand {
     @OptionGroup var clientCertificate: ClientCertificateOptions
 
     @OptionGroup var traceOptions: TraceOptions
+    @OptionGroup var diagramOptions: DiagramOptions
 
     @Flag(help: "Print one JSON object for the exchange instead of the numbered steps.")
     var json = false
@@ -97,11 +98,16 @@ struct ClientCommand: ParsableCommand {
     }
 
     func run() throws {
-        let trace = TraceCollector(options: traceOptions, json: json, prefix: "")
+        let trace = TraceCollector(options: traceOptions, json: json, prefix: "", keeping: diagramOptions.drawing)
         do {
             try exchange(trace: trace)
         } catch {
-            if json { Console.json(ErrorReport(error, peer: TLSError.hostPort(host, port), trace: trace.events)) }
+            let diagram = drawFailure(error, trace: trace)
+            if json {
+                var report = ErrorReport(error, peer: TLSError.hostPort(host, port), trace: trace.events)
+                report.diagram = diagram
+                Console.json(report)
+            }
             Console.err("tlshello client: \(error)\(ErrorAdvice.suffix(for: error))\(hint(for: error))")
             throw ExitCode(exitStatus(for: error))
         }
@@ -158,7 +164,9 @@ struct ClientCommand: ParsableCommand {
     /// session's ticket in `ticket`.
     private func exchangeOnce(context: any TLSContext, trace: TraceCollector, resuming offered: TLSResumptionTicket?,
                               ticket: inout TLSResumptionTicket?) throws(TLSError) -> SessionInfo {
+        trace.restart()
         let socket = try TLSSocket.connect(host: host, port: port, context: context, resuming: offered, trace: trace.handler)
+        let localAddress = LocalAddress.of(descriptor: socket.transport.descriptor)
         defer { socket.close() }
         guard let info = socket.info else { throw .invalidState("handshake finished without a report") }
         for warning in info.warnings { Console.warn("accepted a weak server certificate: \(warning)") }
@@ -194,6 +202,8 @@ struct ClientCommand: ParsableCommand {
         } else {
             closeNote = "close_notify sent; the server kept the connection open"
         }
+        let diagram = draw(trace: trace, info: info, client: localAddress,
+                           server: socket.peer.description, failure: nil)
         if json {
             let configuration = context.configuration
             let alpn = configuration.applicationProtocols.isEmpty ? nil : ApplicationProtocolReport(
@@ -201,9 +211,10 @@ struct ClientCommand: ParsableCommand {
                 agreed: info.applicationProtocol)
             Console.json(ExchangeReport(role: "client", peer: socket.peer.description, negotiated: info,
                                         sent: message, received: replyText, closing: closeNote, trace: trace.events,
-                                        alpn: alpn))
+                                        alpn: alpn, diagram: diagram))
         } else {
             Console.out("4. disconnected from the server (\(closeNote))")
+            if let diagram { Console.out("   diagram written to \(diagram)") }
         }
         return info
     }

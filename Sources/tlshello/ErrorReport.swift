@@ -8,6 +8,8 @@ struct ErrorReport: Encodable {
     let library: BackendError?
     let peer: String?
     let trace: [TLSTraceEvent]?
+    /// The ladder diagram drawn of the failed connection (`--diagram`).
+    var diagram: String?
 
     init(_ error: TLSError, peer: String? = nil, trace: [TLSTraceEvent]? = nil) {
         kind = error.kind

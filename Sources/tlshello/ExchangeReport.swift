@@ -13,4 +13,7 @@ struct ExchangeReport: Encodable {
     /// ALPN, when this side offered or accepts protocols (`--alpn`).
     var alpn: ApplicationProtocolReport? = nil
     var connection: Int? = nil
+    /// The ladder diagram file drawn of this exchange (`--diagram`, client side; the server
+    /// reports its diagrams in a `diagram` event once the connection closed).
+    var diagram: String? = nil
 }

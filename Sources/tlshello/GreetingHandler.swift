@@ -23,6 +23,10 @@ final class GreetingHandler: ChannelInboundHandler {
     private var graceTimer: Scheduled<Void>?
     private var replied = false
     private var failed = false
+    /// Why the connection failed, for its diagram.
+    private var failure: String?
+    /// This server's address on the connection, for its diagram.
+    private var localAddress: String?
 
     init(settings: GreetingServer.Settings, log: ServerLog, connection: Int, peer: String) {
         self.settings = settings
@@ -30,7 +34,8 @@ final class GreetingHandler: ChannelInboundHandler {
         self.connection = connection
         self.peer = peer
         self.message = MessageAssembler(limit: settings.messageLimit)
-        self.trace = TraceCollector(options: settings.trace, json: log.json, prefix: "[#\(connection) \(peer)] ")
+        self.trace = TraceCollector(options: settings.trace, json: log.json, prefix: "[#\(connection) \(peer)] ",
+                                    keeping: settings.diagram != nil)
     }
 
     /// The handler to give this connection's session (nil without --trace).
@@ -38,6 +43,7 @@ final class GreetingHandler: ChannelInboundHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         log.step(connection, peer, "1. client connected")
+        localAddress = context.channel.localAddress.map(Self.describe)
         context.fireChannelActive()
     }
 
@@ -92,6 +98,7 @@ final class GreetingHandler: ChannelInboundHandler {
         guard !failed, !replied else { return }
         failed = true
         let text = ConnectionFailureText.describe(error, handshakeDone: info != nil)
+        failure = text
         log.failure(connection, peer, text, trace: trace.events)
         context.close(promise: nil)
     }
@@ -100,6 +107,7 @@ final class GreetingHandler: ChannelInboundHandler {
         messageTimer?.cancel()
         graceTimer?.cancel()
         if info != nil || replied { log.step(connection, peer, "4. client disconnected") }
+        drawDiagram()
         context.fireChannelInactive()
     }
 
@@ -121,8 +129,19 @@ final class GreetingHandler: ChannelInboundHandler {
     private func give(up context: ChannelHandlerContext, reason: String) {
         guard !replied, !failed else { return }
         failed = true
+        failure = reason
         log.failure(connection, peer, reason, trace: trace.events)
         context.close(promise: nil)
+    }
+
+    /// Draws the closed connection's diagram when `--diagram` asks (a failure to write it is one warning).
+    private func drawDiagram() {
+        guard let name = settings.diagram, !trace.connectionEvents.isEmpty else { return }
+        let diagram = LadderDiagram(events: trace.connectionEvents, drawnBy: .server, clientAddress: peer,
+                                    serverAddress: localAddress, info: info, failure: failure, connection: connection)
+        if let path = DiagramOptions.write(diagram, to: name.path(forConnection: connection)) {
+            log.diagram(connection, peer, file: path)
+        }
     }
 
     /// What the connection's ``TLSServerHandler`` negotiated, read when its handshake completed.

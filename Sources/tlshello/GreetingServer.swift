@@ -26,6 +26,8 @@ final class GreetingServer {
         var trace = TraceOptions()
         /// Echo every byte back until the client closes, instead of the greeting exchange.
         var echo = false
+        /// Where each connection's ladder diagram goes (`--diagram`), or nil.
+        var diagram: ConnectionFileName?
     }
 
     /// How long a connection's close waits for the client's close_notify, and a failed one for the

@@ -131,6 +131,7 @@ struct ServerCommand: ParsableCommand {
     var clientCAFile: String?
 
     @OptionGroup var traceOptions: TraceOptions
+    @OptionGroup var diagramOptions: DiagramOptions
 
     @Flag(help: "Print no line per connection, only the server's own lines and failures.")
     var quiet = false
@@ -163,6 +164,9 @@ struct ServerCommand: ParsableCommand {
         }
         if clientAuth == .none && clientCAFile != nil {
             throw ValidationError("--client-cafile has no effect without --client-auth request or require")
+        }
+        if echo && diagramOptions.drawing {
+            throw ValidationError("--diagram draws the greeting exchange, not --echo's stream of records: drop one")
         }
     }
 
@@ -215,7 +219,7 @@ struct ServerCommand: ParsableCommand {
             }
             let settings = GreetingServer.Settings(reply: reply ?? Self.defaultReply, messageTimeout: messageTimeout,
                                                    maximumConnections: maximumConnections, grace: grace, trace: traceOptions,
-                                                   echo: echo)
+                                                   echo: echo, diagram: try? diagramOptions.fileName)  // checked by validate()
             server = try GreetingServer(host: host, port: port, context: context, settings: settings, log: log)
             let fixed = configuration
             let (ticketKeyPath, ocspPath, reloadLog) = (ticketKeyFile, ocspResponse, log)
