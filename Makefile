@@ -2,7 +2,7 @@
 #   make demo    release build, server and client on loopback, verification on
 #   make test    the whole suite (installs missing Debian packages when run as root)
 #   make interop the interop matrix against OpenSSL, GnuTLS, Python ssl and tlslite-ng (docs/interop.md)
-#   make no-openssl  static-stdlib build run inside a cached Debian 12 minbase root without OpenSSL
+#   make no-openssl  the .deb (make deb) installed with dpkg -i and run inside a cached Debian 12 minbase root without OpenSSL
 #   make build   debug build
 #   make certs   regenerate certs/diegoUcamCert.pem and certs/diegoUcamKey.pem
 #   make sanitize  the suite under AddressSanitizer and ThreadSanitizer (SANITIZERS=address for one)
@@ -69,8 +69,8 @@ profile: release
 	@scripts/ensure-packages.sh build "valgrind:valgrind" "binutils:objcopy"
 	python3 Benchmarks/profile-server.py --tlshello $(RELEASE_BIN)
 
-no-openssl: static
-	@scripts/no-openssl.sh $(STATIC_BIN)
+no-openssl: deb
+	@scripts/no-openssl.sh $(DEB_DIR)/tlshello_*.deb
 
 certs: build
 	$(DEBUG_BIN) cert --cert certs/diegoUcamCert.pem --key certs/diegoUcamKey.pem \
@@ -183,3 +183,37 @@ clean-bench-charts:
 diagrams: release
 	@scripts/diagrams.sh $(RELEASE_BIN) docs
 # --- end of diagrams ---
+# --- documentation and packaging (DocC, man page, completions, CLI reference, Debian package) ---
+#   make docs    DocC for SecureSockets, GnuTLSBackend and SecureSocketsNIO (articles, the tutorial "See a TLS handshake") as static HTML in .build/docs; any documentation warning fails it
+#   make man     tlshello(1) (swift-argument-parser's generate-manual) in .build/man, checked with groff and mandoc, and the bash, zsh and fish completions in .build/completions
+#   make cli-reference  regenerate docs/cli.md from the binary's own help (a test checks that it is current)
+#   make deb     the Debian package of the CLI in .build/deb (static Swift runtime, the demo's certificate, man page, completions; Depends from dpkg-shlibdeps; lintian without errors)
+DOCS_SCRATCH := .build-docs
+DOC_TARGETS := SecureSockets GnuTLSBackend SecureSocketsNIO
+MANUAL_DATE := $(shell git log -1 --format=%cs 2>/dev/null || date -u +%F)
+GENERATED_MANUAL := .build/plugins/GenerateManual/outputs/tlshello/tlshello.1
+DEB_DIR := .build/deb
+
+.PHONY: docs man cli-reference deb clean-docs
+
+docs: deps
+	$(SWIFT) package --scratch-path $(DOCS_SCRATCH) --disable-sandbox --allow-writing-to-directory .build/docs \
+	  generate-documentation $(addprefix --target ,$(DOC_TARGETS)) --enable-experimental-combined-documentation \
+	  --disable-indexing --transform-for-static-hosting --output-path .build/docs --warnings-as-errors
+
+man: build
+	@scripts/ensure-packages.sh build "groff:groff" "mandoc:mandoc" "man-db:man"
+	$(SWIFT) package --disable-sandbox generate-manual --configuration debug --date $(MANUAL_DATE)
+	scripts/man-and-completions.sh $(DEBUG_BIN) $(GENERATED_MANUAL) .build
+
+cli-reference: build
+	python3 scripts/cli-reference.py --tlshello $(DEBUG_BIN) --out docs/cli.md
+
+deb: static man
+	@scripts/ensure-packages.sh build "dpkg-dev:dpkg-shlibdeps" "lintian:lintian" "binutils:strip"
+	scripts/make-deb.sh $(STATIC_BIN) .build $(DEB_DIR)
+
+clean: clean-docs
+clean-docs:
+	rm -rf $(DOCS_SCRATCH)
+# --- end of documentation and packaging ---

@@ -130,3 +130,7 @@ package.targets += [
         ]
     ),
 ]
+
+// Documentation (make docs): the DocC catalogs in Sources/<Module>/<Module>.docc, built into static
+// HTML by swift-docc-plugin's `swift package generate-documentation`; a build without it is unchanged.
+package.dependencies += [.package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0")]

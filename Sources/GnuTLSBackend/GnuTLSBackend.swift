@@ -1,7 +1,7 @@
 import CGnuTLS
 import SecureSockets
 
-/// The GnuTLS implementation of ``TLSBackend``: the system's GnuTLS (3.7.4 or newer).
+/// The GnuTLS implementation of ``/SecureSockets/TLSBackend``: the system's GnuTLS (3.7.4 or newer).
 public struct GnuTLS: TLSBackend {
     /// Creates the backend.
     public init() {}

@@ -52,7 +52,7 @@ public final class GnuTLSContext: TLSContext, @unchecked Sendable {
     /// Every GnuTLS object made here has its owner before the next call can fail, so a failure
     /// just throws: the owners release what exists.
     ///
-    /// - Throws: ``TLSError`` naming the file, token or option at fault.
+    /// - Throws: ``/SecureSockets/TLSError`` naming the file, token or option at fault.
     public init(configuration: TLSConfiguration) throws(TLSError) {
         try configuration.validate()
         try ApplicationProtocols.validate(configuration.applicationProtocols)

@@ -179,7 +179,7 @@ private func signatureAlgorithmName(_ crt: gnutls_x509_crt_t?) -> String {
     return "unknown"
 }
 
-/// Reading every certificate of a PEM file (or PEM text) into ``CertificateInfo`` values.
+/// Reading every certificate of a PEM file (or PEM text) into ``/SecureSockets/CertificateInfo`` values.
 public enum PEMCertificates {
     /// Describes every certificate in the PEM file at `path`, in file order.
     ///

@@ -43,7 +43,7 @@ public struct ClientHelloSummary: Sendable, Equatable {
     package static let bodyLimit = 16 * 1024
 
     /// Reads the start of a connection. The ClientHello may span several handshake records (each
-    /// header is skipped); at most ``bodyLimit`` bytes of it are read. Returns nil while too few
+    /// header is skipped); at most 16 KiB of it are read. Returns nil while too few
     /// bytes arrived to tell.
     public static func parse(_ bytes: some Collection<UInt8>) -> ClientHelloSummary? {
         // Enough for the body limit even in 1-byte records (6 bytes each).

@@ -21,8 +21,12 @@ public final class TCPSocket {
 
     /// Connects to `host:port`, trying each resolved address in turn, within `timeout` seconds.
     ///
-    /// - Parameter source: a local address literal to connect from (its port is chosen at connect
-    ///   time, so each source address has the whole ephemeral port range); nil: the system's choice.
+    /// - Parameters:
+    ///   - host: an address literal or a name to resolve.
+    ///   - port: the TCP port.
+    ///   - timeout: the most seconds to wait for each address to accept.
+    ///   - source: a local address literal to connect from (its port is chosen at connect
+    ///     time, so each source address has the whole ephemeral port range); nil: the system's choice.
     /// - Throws: ``TLSError/hostNotFound(host:reason:)``, ``TLSError/connectionRefused(host:port:)``,
     ///   ``TLSError/timedOut(stage:seconds:)`` or ``TLSError/socket(operation:errno:message:)``.
     public static func connect(host: String, port: Int, timeout: Double, from source: String? = nil) throws(TLSError) -> TCPSocket {
@@ -152,8 +156,10 @@ public final class TCPSocket {
 
     /// Writes every byte, waiting for room as needed.
     ///
-    /// - Parameter timeout: the most seconds to wait in all for the peer to take the bytes; nil:
-    ///   no limit. Past it: ``TLSError/timedOut(stage:seconds:)`` at the write stage.
+    /// - Parameters:
+    ///   - bytes: what to send.
+    ///   - timeout: the most seconds to wait in all for the peer to take the bytes; nil:
+    ///     no limit. Past it: ``TLSError/timedOut(stage:seconds:)`` at the write stage.
     public func write(_ bytes: [UInt8], timeout: Double? = nil) throws(TLSError) {
         guard descriptor >= 0 else { throw .invalidState("socket is closed") }
         let deadline = timeout.map { ContinuousClock.now + .milliseconds(Int64(max(0, $0) * 1000)) }

@@ -15,8 +15,12 @@ public final class TLSSocket {
 
     /// Wraps a connected TCP socket; call ``handshake()`` next.
     ///
-    /// - Parameter ticket: for a client, a ticket from an earlier session to resume (see
-    ///   ``resumptionTicket``); nil for a full handshake.
+    /// - Parameters:
+    ///   - transport: the connected TCP socket the records travel on.
+    ///   - context: the compiled configuration that makes the session.
+    ///   - peerName: for a client, the server's name to send (SNI) and verify; nil for a server.
+    ///   - ticket: for a client, a ticket from an earlier session to resume (see
+    ///     ``resumptionTicket``); nil for a full handshake.
     public init(transport: TCPSocket, context: any TLSContext, peerName: String?,
                 resuming ticket: TLSResumptionTicket? = nil) throws(TLSError) {
         self.transport = transport
@@ -32,6 +36,10 @@ public final class TLSSocket {
     ///   configuration names no server.
     ///
     /// - Parameters:
+    ///   - host: the server's address or name; also its name to verify unless the configuration
+    ///     names one (``TLSConfiguration/serverName``).
+    ///   - port: the server's TCP port.
+    ///   - context: the compiled client configuration (trust, versions, timeouts).
     ///   - source: the local address to connect from (e.g. one of several 127.0.0.x, each of which
     ///     has its own range of ports); nil lets the system choose.
     ///   - ticket: a ticket from an earlier session with this server, to resume it; nil for a full

@@ -7,9 +7,9 @@ extension ClientBootstrap {
     /// `tlsContext`, and returns the connection once the handshake has completed.
     ///
     /// `host` is also the name sent as SNI (unless it is an IP address) and checked against the
-    /// server's certificate, unless the configuration names a ``TLSConfiguration/serverName``. The
+    /// server's certificate, unless the configuration names a ``/SecureSockets/TLSConfiguration/serverName``. The
     /// bootstrap's own options apply (`connectTimeout`, 10 s by default); the handshake is bounded
-    /// by the configuration's ``TLSConfiguration/handshakeTimeout``.
+    /// by the configuration's ``/SecureSockets/TLSConfiguration/handshakeTimeout``.
     ///
     /// ```swift
     /// var configuration = TLSConfiguration.makeClientConfiguration()
@@ -19,11 +19,11 @@ extension ClientBootstrap {
     ///     .connect(host: "127.0.0.1", port: 8801, tlsContext: context)
     /// ```
     ///
-    /// - Throws: the handshake's ``TLSError`` (e.g. ``TLSError/verificationFailed(_:)`` when the
+    /// - Throws: the handshake's ``/SecureSockets/TLSError`` (e.g. ``/SecureSockets/TLSError/verificationFailed(_:)`` when the
     ///   server's certificate is not trusted, after the alert was sent);
-    ///   ``TLSError/connectionRefused(host:port:)``, ``TLSError/hostNotFound(host:reason:)`` or
-    ///   ``TLSError/timedOut(stage:seconds:)`` when no connection was made;
-    ///   ``TLSError/invalidConfiguration(_:)`` for a port outside 1...65535 or a server context
+    ///   ``/SecureSockets/TLSError/connectionRefused(host:port:)``, ``/SecureSockets/TLSError/hostNotFound(host:reason:)`` or
+    ///   ``/SecureSockets/TLSError/timedOut(stage:seconds:)`` when no connection was made;
+    ///   ``/SecureSockets/TLSError/invalidConfiguration(_:)`` for a port outside 1...65535 or a server context
     ///   (checked before connecting); `CancellationError` when the task is cancelled (the
     ///   connection is closed).
     public func connect(host: String, port: Int, tlsContext: any TLSContext) async throws -> TLSConnection {

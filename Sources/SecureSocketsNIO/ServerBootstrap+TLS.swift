@@ -20,8 +20,8 @@ extension ServerBootstrap {
     ///   - host: the address to listen on (`0.0.0.0` or `::` for every interface).
     ///   - port: the port; 0 picks a free one (see ``TLSServer/localAddress``).
     ///   - tlsContext: a server context (certificate, key, versions, ALPN protocols).
-    /// - Throws: ``TLSError/addressInUse(host:port:)``, ``TLSError/hostNotFound(host:reason:)`` or
-    ///   ``TLSError/socket(operation:errno:message:)``; ``TLSError/invalidConfiguration(_:)`` for a
+    /// - Throws: ``/SecureSockets/TLSError/addressInUse(host:port:)``, ``/SecureSockets/TLSError/hostNotFound(host:reason:)`` or
+    ///   ``/SecureSockets/TLSError/socket(operation:errno:message:)``; ``/SecureSockets/TLSError/invalidConfiguration(_:)`` for a
     ///   port outside 0...65535 or a client context (checked before anything is bound).
     public func bind(host: String, port: Int, tlsContext: any TLSContext) async throws(TLSError) -> TLSServer {
         try TLSError.checkPort(port, range: 0...65535)

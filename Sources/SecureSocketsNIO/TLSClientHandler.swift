@@ -5,15 +5,16 @@ import SecureSockets
 /// `NIOSSLClientHandler` would go.
 public final class TLSClientHandler: TLSHandler {
     /// Makes a handler for one connection from a client `context`; the handshake must finish
-    /// within the configuration's ``TLSConfiguration/handshakeTimeout``.
+    /// within the configuration's ``/SecureSockets/TLSConfiguration/handshakeTimeout``.
     ///
+    /// - Parameter context: the compiled client configuration the session is made from.
     /// - Parameter serverHostname: the host connected to, for SNI (unless it is an IP address) and
-    ///   verification when the configuration names no ``TLSConfiguration/serverName``.
+    ///   verification when the configuration names no ``/SecureSockets/TLSConfiguration/serverName``.
     /// - Parameter shutdownTimeout: how long a close waits for the server's close_notify
     ///   (default 5 seconds, as swift-nio-ssl's).
-    /// - Throws: ``TLSError/invalidConfiguration(_:)`` for a server context;
-    ///   ``TLSError/invalidServerName(name:reason:)`` for a name that cannot be a server name;
-    ///   ``TLSError/setupFailed(operation:library:)`` when the library cannot make the session.
+    /// - Throws: ``/SecureSockets/TLSError/invalidConfiguration(_:)`` for a server context;
+    ///   ``/SecureSockets/TLSError/invalidServerName(name:reason:)`` for a name that cannot be a server name;
+    ///   ``/SecureSockets/TLSError/setupFailed(operation:library:)`` when the library cannot make the session.
     public init(context: any TLSContext, serverHostname: String?, shutdownTimeout: TimeAmount = .seconds(5)) throws(TLSError) {
         try TLSError.checkRole(of: context, is: .client, for: "TLSClientHandler")
         let session = try context.makeSession(peerName: serverHostname)

@@ -8,7 +8,7 @@ import SecureSockets
 /// `ClientBootstrap.connect(host:port:tlsContext:)`. Use the channel inside its
 /// `executeThenClose`: when the body returns, the connection closes gracefully (close_notify,
 /// then the TCP close). The inbound sequence ends when the peer sends close_notify, and fails with
-/// a ``TLSError`` when the connection breaks.
+/// a ``/SecureSockets/TLSError`` when the connection breaks.
 ///
 /// ```swift
 /// let connection = try await ClientBootstrap(group: .singletonMultiThreadedEventLoopGroup)
@@ -24,7 +24,7 @@ public struct TLSConnection: Sendable {
     public let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
 
     /// What the handshake negotiated: version, cipher suite, the application protocol chosen through
-    /// ALPN (``SessionInfo/applicationProtocol``), the peer's certificates and how they were checked.
+    /// ALPN (``/SecureSockets/SessionInfo/applicationProtocol``), the peer's certificates and how they were checked.
     public let info: SessionInfo
 
     /// The peer's address, when the socket knows it.

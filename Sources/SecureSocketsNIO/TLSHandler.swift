@@ -2,7 +2,7 @@ import NIOCore
 import NIOTLS
 import SecureSockets
 
-/// A SwiftNIO handler that runs a ``TLSSession`` (any backend) on a channel, the way
+/// A SwiftNIO handler that runs a ``/SecureSockets/TLSSession`` (any backend) on a channel, the way
 /// swift-nio-ssl's `NIOSSLHandler` drives BoringSSL: ciphertext from the socket goes into the
 /// session, decrypted data goes up the pipeline as `ByteBuffer`s, writes from above are encrypted.
 /// Use ``TLSServerHandler`` or ``TLSClientHandler``, first in the pipeline.
@@ -20,11 +20,11 @@ import SecureSockets
 ///   remote half-closure (`ChannelOptions.allowRemoteHalfClosure`); otherwise it is answered with
 ///   close_notify and the channel closes.
 /// - A peer that ends the connection without close_notify after the handshake is reported through
-///   `errorCaught` as ``TLSError/prematureClose(library:)`` (swift-nio-ssl's `uncleanShutdown`),
+///   `errorCaught` as ``/SecureSockets/TLSError/prematureClose(library:)`` (swift-nio-ssl's `uncleanShutdown`),
 ///   never as a clean end: the data received may be truncated. The channel then closes (the
 ///   session cannot go on). During the handshake the same end is
-///   ``TLSError/closedDuringHandshake(library:)``.
-/// - TLS failures reach `errorCaught` as ``TLSError`` after the alert that explains them was sent.
+///   ``/SecureSockets/TLSError/closedDuringHandshake(library:)``.
+/// - TLS failures reach `errorCaught` as ``/SecureSockets/TLSError`` after the alert that explains them was sent.
 ///
 /// `close(mode: .all)` sends close_notify, shuts the write side and waits up to
 /// ``shutdownTimeout`` for the peer's close_notify before closing; `close(mode: .output)` sends

@@ -33,8 +33,8 @@ public struct TLSServer: Sendable {
     /// connection. Call it once.
     ///
     /// A client whose handshake fails (bad certificate, no common version, not TLS at all, silent
-    /// past the configuration's ``TLSConfiguration/handshakeTimeout``) never reaches `handler`: its
-    /// ``TLSError`` goes to `onFailure`, after the alert that explains it was sent, and the server
+    /// past the configuration's ``/SecureSockets/TLSConfiguration/handshakeTimeout``) never reaches `handler`: its
+    /// ``/SecureSockets/TLSError`` goes to `onFailure`, after the alert that explains it was sent, and the server
     /// carries on. An error `handler` throws goes to `onFailure` too. When `handler` returns, the
     /// connection closes (close_notify first), if the handler has not closed it already.
     ///
@@ -59,7 +59,7 @@ public struct TLSServer: Sendable {
     ///   - onFailure: called with the error and the peer's address, from any task, for each
     ///     connection that failed (not for those closed because the server is stopping).
     ///   - handler: serves one connection; runs concurrently with the others.
-    /// - Throws: the listening socket's error, if it fails; ``TLSError/invalidState(_:)`` when
+    /// - Throws: the listening socket's error, if it fails; ``/SecureSockets/TLSError/invalidState(_:)`` when
     ///   called a second time.
     public func run(
         onFailure: @escaping @Sendable (_ error: any Error, _ peer: SocketAddress?) -> Void,

@@ -54,12 +54,12 @@ struct ServerCommand: ParsableCommand {
     var port: Int = 8801
 
     @Option(help: ArgumentHelp(
-        "PEM certificate chain, leaf first; repeat for several identities, the first being the default. (default: certs/diegoUcamCert.pem)",
+        "PEM certificate chain, leaf first; repeat for several identities, the first being the default. (default: certs/diegoUcamCert.pem, else the installed copy in /usr/share/tlshello/certs)",
         valueName: "pem"))
     var cert: [String] = []
 
     @Option(help: ArgumentHelp(
-        "PEM private key (PKCS#1, PKCS#8 or encrypted PKCS#8) of the --cert in the same position; repeat with --cert. (default: certs/diegoUcamKey.pem)",
+        "PEM private key (PKCS#1, PKCS#8 or encrypted PKCS#8) of the --cert in the same position; repeat with --cert. (default: certs/diegoUcamKey.pem, else the installed copy in /usr/share/tlshello/certs)",
         valueName: "pem"))
     var key: [String] = []
 

@@ -3,10 +3,10 @@ import SecureSockets
 /// The server's certificate/key pairs from repeated `--cert`/`--key` (and `--passphrase`), and
 /// how the server shows them (start-up lines, the listening line, `--json`).
 enum ServerIdentities {
-    /// The demo's certificate, served when no `--cert` is given.
-    static let demoCertificate = "certs/diegoUcamCert.pem"
-    /// The demo's key, served when no `--key` is given.
-    static let demoKey = "certs/diegoUcamKey.pem"
+    /// The demo's certificate, served when no `--cert` is given (./certs, else the installed copy).
+    static var demoCertificate: String { DemoCertificateFiles.locate(DemoCertificateFiles.certificate) }
+    /// The demo's key, served when no `--key` is given (./certs, else the installed copy).
+    static var demoKey: String { DemoCertificateFiles.locate(DemoCertificateFiles.key) }
 
     /// The pairs the options name, the first the default. One `--cert` or one `--key` alone pairs
     /// with the demo's other file, as before several pairs existed; with more, the n-th `--key`
