@@ -26,6 +26,8 @@ final class GreetingServer {
         var trace = TraceOptions()
         /// Echo every byte back until the client closes, instead of the greeting exchange.
         var echo = false
+        /// `--illustrate`: the page each connection's exchange is written to, when it closes.
+        var illustrate: ConnectionFileName?
     }
 
     /// How long a connection's close waits for the client's close_notify, and a failed one for the
@@ -107,6 +109,9 @@ final class GreetingServer {
                     let greeting = GreetingHandler(settings: settings, log: log, connection: admitted.number, peer: peer)
                     tls.traceHandler = greeting.traceHandler
                     application = greeting
+                }
+                if let pages = settings.illustrate {
+                    IllustratedConnection.record(tls, on: channel, to: pages.path(forConnection: admitted.number))
                 }
                 try channel.pipeline.syncOperations.addHandler(tls)
                 try channel.pipeline.syncOperations.addHandler(application)
