@@ -151,3 +151,11 @@ clean: clean-openssl
 clean-openssl:
 	rm -rf $(OPENSSL_SCRATCH)
 # --- end of OpenSSL backend ---
+
+# --- illustrations ---
+#   make illustrations  the demo's exchange at TLS 1.3 and TLS 1.2 written by tlshello client --illustrate into docs/illustrated-tls13.html and docs/illustrated-tls12.html, with a screenshot (headless Chromium) in docs/illustrated-tls13.png
+.PHONY: illustrations
+illustrations: release
+	@scripts/ensure-packages.sh build "chromium:chromium"
+	@scripts/illustrations.sh $(RELEASE_BIN) docs
+# --- end of illustrations ---

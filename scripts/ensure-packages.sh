@@ -3,6 +3,7 @@
 # apt-get when run as root, otherwise names them in one message and fails.
 #   scripts/ensure-packages.sh build [ENTRY…]   what building needs (GnuTLS headers, pkg-config)
 #   scripts/ensure-packages.sh test [ENTRY…]    that plus the test peers (OpenSSL, GnuTLS tools, Python, tshark, ip)
+#                                               and the browser that renders illustrated pages (headless Chromium)
 # Extra ENTRY arguments have the form of the lists below (package:command, e.g. debootstrap:debootstrap).
 set -euo pipefail
 
@@ -18,6 +19,7 @@ test=(
   "python3:python3"
   "tshark:tshark"
   "iproute2:ip"
+  "chromium:chromium"
 )
 mode=build
 case "${1:-}" in

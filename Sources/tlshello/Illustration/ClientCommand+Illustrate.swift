@@ -12,10 +12,10 @@ extension ClientCommand {
         let peer = "server \(TLSError.hostPort(host, port))"
         do {
             let info = try body { session in recorder = ExchangeRecorder.attach(to: session) }
-            if let recorder { IllustrationWriter.write(recorder, to: path, local: "client", peer: peer) }
+            if let recorder { IllustrationWriter.write(recorder, to: path, local: "", peer: peer) }
             return info
         } catch {
-            if let recorder { IllustrationWriter.write(recorder, to: path, local: "client", peer: peer, failure: error.description) }
+            if let recorder { IllustrationWriter.write(recorder, to: path, local: "", peer: peer, failure: error.description) }
             throw error
         }
     }

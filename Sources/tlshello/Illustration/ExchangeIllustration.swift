@@ -46,6 +46,8 @@ struct ExchangeIllustration {
     private(set) var keySchedule: KeySchedule?
     /// Handshake messages the hook reported that no record showed (e.g. when a record could not be opened).
     private(set) var unmatchedHookMessages: [ExchangeRecorder.HandshakeMessage] = []
+    /// True when the ServerHello agreed to encrypt-then-MAC (RFC 7366) for a CBC suite.
+    private(set) var encryptThenMAC = false
     /// True when the exchange ended with a fatal alert.
     var failed: Bool { records.contains { $0.alert.map { $0.level == 2 } == true } }
 
@@ -55,7 +57,6 @@ struct ExchangeIllustration {
             (direction == .sent) == (role == .client) ? .client : .server
         }
         // First the clear hellos: the version, the suite and the randoms decide everything else.
-        var encryptThenMAC = false
         for record in recording.records where record.bytes.first == 22 && record.bytes.count > 9 {
             let body = Array(record.bytes.dropFirst(5))
             if body[0] == 1, clientRandom.isEmpty, body.count >= 38 { clientRandom = Array(body[6..<38]) }

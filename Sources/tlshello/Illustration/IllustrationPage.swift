@@ -50,7 +50,7 @@ struct IllustrationPage {
         <title>Illustrated \(versionName) exchange (\(illustration.role == .client ? "client" : "server") side)</title>
         <style>\(Self.style)</style></head><body>
         <header><h1>Illustrated \(versionName) exchange</h1>
-        <p class="meta">Seen from the <b>\(illustration.role == .client ? "client" : "server")</b> (\(Self.escape(facts.local))), talking to \(Self.escape(facts.peer)); \(Self.escape(facts.when)).</p>
+        <p class="meta">Seen from the <b>\(illustration.role == .client ? "client" : "server")</b>\(facts.local.isEmpty ? "" : " (\(Self.escape(facts.local)))"), talking to \(Self.escape(facts.peer)); \(Self.escape(facts.when)).</p>
         <p class="warning"><b>This page holds the secrets of this session.</b> With them anyone can decrypt a capture of it. It was written with mode 0600, as the key log is; do not publish pages of connections that carried anything private.</p>
         <p class="outcome \(illustration.failed ? "failed" : "ok")">\(Self.escape(facts.outcome))</p>
         </header>
@@ -93,7 +93,7 @@ struct IllustrationPage {
         for record in illustration.records {
             let cls = record.alert.map { $0.level == 2 || $0.code != 0 ? "alert" : "" } ?? ""
             html += "<li class=\"\(record.sender.rawValue) \(cls)\"><a href=\"#r\(record.index)\">\(arrow(record.sender)): \(Self.escape(record.summary))</a>"
-                + (record.encrypted ? " <span class=\"lock\" title=\"encrypted\">🔒</span>" : "") + "</li>"
+                + (record.encrypted ? " <span class=\"tag enc\">encrypted</span>" : "") + "</li>"
         }
         html += "<li><a href=\"#keys\">Key schedule</a></li></ol></nav>\n"
         return html
@@ -107,8 +107,9 @@ struct IllustrationPage {
         // The record: header fields and body (ciphertext when encrypted).
         var fields = record.headerFields
         fields.append(Field(name: record.encrypted ? "encrypted body" : "body",
-                            meaning: record.encrypted ? "ciphertext and authentication tag (or MAC): opened below" : "the record's content, described below",
-                            range: 5..<record.bytes.count, fact: record.encrypted ? "record-ciphertext" : nil))
+                            meaning: record.encrypted ? "what the keys below open" : "the record's content, described below",
+                            range: 5..<record.bytes.count, fact: record.encrypted ? "record-ciphertext" : nil,
+                            children: record.encrypted ? encryptedParts(record.bytes.count) : []))
         html += block(title: "Record", bytes: record.bytes, fields: fields, id: "r\(record.index)",
                       attributes: "data-record=\"\(record.index)\" data-sender=\"\(record.sender.rawValue)\" data-type=\"\(record.contentType)\"")
         if let opening = record.opening { html += openingBox(opening, record: record) }
@@ -137,6 +138,40 @@ struct IllustrationPage {
         return html + "</details>\n"
     }
 
+    /// The parts of an encrypted record's body, as the suite and version lay them out.
+    private func encryptedParts(_ count: Int) -> [Field] {
+        guard let suite = illustration.suite, let version = illustration.version, count > 5 else { return [] }
+        var parts: [Field] = []
+        var start = 5
+        var end = count
+        if suite.isAEAD {
+            guard count - 5 >= suite.tagLength else { return [] }
+            if version != 0x0304 && !suite.isChaCha && count - 5 >= 8 + suite.tagLength {
+                parts.append(Field(name: "explicit nonce", meaning: "the per-record half of the nonce, sent in the clear", range: 5..<13))
+                start = 13
+            }
+            end = count - suite.tagLength
+            parts.append(Field(name: "ciphertext", meaning: version == 0x0304 ? "the encrypted content, then its real content type (and any padding)"
+                                                                              : "the encrypted content", range: start..<end))
+            parts.append(Field(name: "authentication tag", meaning: "proves the content, the header and the sequence number are unchanged",
+                               range: end..<count))
+            return parts
+        }
+        let macLength = suite.macHash?.length ?? 0
+        if version != 0x0301 && count - 5 > suite.blockLength {
+            parts.append(Field(name: "IV", meaning: "a fresh random IV for this record's CBC encryption", range: 5..<5 + suite.blockLength))
+            start = 5 + suite.blockLength
+        }
+        if illustration.encryptThenMAC && count - start > macLength {
+            end = count - macLength
+            parts.append(Field(name: "ciphertext", meaning: "the content and padding, encrypted", range: start..<end))
+            parts.append(Field(name: "MAC", meaning: "HMAC over the sequence number, header and ciphertext (encrypt-then-MAC)", range: end..<count))
+        } else {
+            parts.append(Field(name: "ciphertext", meaning: "the content, its MAC and padding, encrypted together", range: start..<count))
+        }
+        return parts
+    }
+
     private func openingBox(_ opening: RecordOpener.Opening, record: ExchangeIllustration.Record) -> String {
         let aead = illustration.suite?.isAEAD ?? true
         var rows: [(String, String, String?)] = [
@@ -146,7 +181,8 @@ struct IllustrationPage {
             (aead ? "additional data" : "MAC input header", "<code class=\"wrap\">\(hexText(opening.additionalData))</code>"
                 + (illustration.version == 0x0304 ? " = the record header" : " = sequence number, type, version, length"), nil),
             ("check", Self.escape(opening.check), nil),
-            ("plaintext", "<code class=\"wrap\">\(hexText(opening.plaintext))</code>", "record-plaintext"),
+            ("plaintext", "<code class=\"wrap\">" + (record.messages.isEmpty || opening.plaintext.count <= 48 ? hexText(opening.plaintext)
+                : hexText(opening.plaintext.prefix(48)) + "…</code> (\(opening.plaintext.count) bytes: the message\(record.messages.count > 1 ? "s" : "") below)<code>") + "</code>", nil),
         ]
         if illustration.version == 0x0304 {
             rows.insert(("inner content type", "\(opening.contentType): the real type, hidden inside the encryption", nil), at: 5)
@@ -158,24 +194,34 @@ struct IllustrationPage {
         return html + "</table></div>\n"
     }
 
-    /// A field table beside a coloured hex dump of `bytes`.
+    /// The field tree beside a coloured hex dump of `bytes`. Fields with parts are `<details>`
+    /// (lists and extensions closed, so a message reads as its top-level fields first).
     private func block(title: String?, bytes: [UInt8], fields: [Field], id: String, attributes: String) -> String {
         var html = "<div class=\"block\" \(attributes)>"
         if let title { html += "<h4>\(title)</h4>" }
-        html += "<table class=\"fields\"><thead><tr><th>field</th><th>value</th><th>meaning</th><th>bytes</th></tr></thead><tbody>"
-        func rows(_ list: [Field], depth: Int) {
+        html += "<div class=\"tree\">"
+        func line(_ field: Field, tag: String) -> String {
+            let slice = Array(bytes[max(0, min(bytes.count, field.range.lowerBound))..<max(0, min(bytes.count, field.range.upperBound))])
+            let fact = field.fact.map { " data-fact=\"\($0)\" data-hex=\"\(hexText(slice))\"" } ?? ""
+            let value = field.value.isEmpty ? (slice.count <= 8 ? hexText(slice, separator: " ") : "\(slice.count) bytes") : field.value
+            return "<\(tag) class=\"f\" data-s=\"\(field.range.lowerBound)\" data-e=\"\(field.range.upperBound)\"\(fact)>"
+                + "<span class=\"name\">\(Self.escape(field.name))</span> <span class=\"value\">\(Self.escape(value))</span>"
+                + " <span class=\"meaning\">\(Self.escape(field.meaning))</span></\(tag)>"
+        }
+        func render(_ list: [Field], depth: Int) {
             for field in list {
-                let slice = Array(bytes[max(0, field.range.lowerBound)..<min(bytes.count, field.range.upperBound)])
-                let shown = slice.count > 24 ? hexText(slice.prefix(24)) + "… (\(slice.count) bytes)" : hexText(slice)
-                let fact = field.fact.map { " data-fact=\"\($0)\" data-hex=\"\(hexText(slice))\"" } ?? ""
-                html += "<tr class=\"d\(min(depth, 4))\" data-s=\"\(field.range.lowerBound)\" data-e=\"\(field.range.upperBound)\"\(fact)>"
-                    + "<td class=\"name\">\(Self.escape(field.name))</td><td class=\"value\">\(Self.escape(field.value))</td>"
-                    + "<td class=\"meaning\">\(Self.escape(field.meaning))</td><td><code>\(shown)</code></td></tr>"
-                rows(field.children, depth: depth + 1)
+                if field.children.isEmpty {
+                    html += line(field, tag: "div")
+                } else {
+                    let open = depth == 0 && field.children.count <= 8 ? " open" : ""
+                    html += "<details class=\"group\"\(open)>" + line(field, tag: "summary")
+                    render(field.children, depth: depth + 1)
+                    html += "</details>"
+                }
             }
         }
-        rows(fields, depth: 0)
-        html += "</tbody></table>"
+        render(fields, depth: 0)
+        html += "</div>"
         html += hexDump(bytes, leaves: fields.flatMap(\.leaves))
         return html + "</div>\n"
     }
@@ -246,14 +292,15 @@ struct IllustrationPage {
     .tag.enc{background:#5b2a86;color:#fff}.tag.clear{background:#e6e6e6}.tag.hook{background:#e3f1e5;color:#225a2b}
     details.message{margin:.6em 0 .6em 1em;border-left:3px solid #aaa;padding-left:.8em}details.message>summary{cursor:pointer;font-weight:600}
     .purpose{color:#444;font-style:italic;margin:.3em 0}
-    .block{display:grid;grid-template-columns:minmax(0,1fr) 25em;gap:1em;align-items:start;margin:.4em 0}.block h4{grid-column:1/3}
-    .fields{font-size:13px;width:100%}.fields th{text-align:left;border-bottom:1px solid #ccc;padding:.1em .4em}
-    .fields td{padding:.1em .4em;vertical-align:top;border-bottom:1px solid #f0f0f0}.fields td.name{white-space:nowrap;font-weight:600}
-    .fields td.value{word-break:break-all;max-width:18em}.fields td.meaning{color:#444}.fields td code{word-break:break-all;color:#555}
-    tr.d1 td.name{padding-left:1.2em}tr.d2 td.name{padding-left:2.4em}tr.d3 td.name{padding-left:3.6em}tr.d4 td.name{padding-left:4.8em}
+    .block{display:grid;grid-template-columns:minmax(0,1fr) 25em;gap:1.2em;align-items:start;margin:.4em 0}.block h4{grid-column:1/3}
+    .tree{font-size:13.5px}.tree .f{padding:.12em .3em;border-bottom:1px solid #f0f0f0;display:block}
+    .tree .name{font-weight:600}.tree .value{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:12.5px;color:#0b5394;word-break:break-all}
+    .tree .meaning{color:#555}.tree .meaning::before{content:"— "}
+    .tree details.group{margin-left:0}.tree details.group>details.group,.tree details.group>div.f{margin-left:1.4em}
+    .tree summary.f{cursor:pointer;list-style-position:outside;margin-left:1em}
     .hex{line-height:1.6;word-spacing:-.1em}.hex span{border-radius:2px;padding:0 .05em}
     .c0{background:#dbe9ff}.c1{background:#ffe3c2}.c2{background:#d8f3d8}.c3{background:#f6d9f0}.c4{background:#fff3b0}.c5{background:#d9f1f5}.n{color:#666}
-    .hl{outline:2px solid #d32f2f;background:#ffcdd2!important}tr.hl{outline:none}
+    .hl{outline:2px solid #d32f2f;background:#ffcdd2!important}.f.hl{outline:none}
     .opening,.appdata,.alertbox{margin:.6em 0;padding:.4em .9em;border-radius:5px}.opening{background:#f3eefa}.appdata{background:#eef7ef}
     .alertbox{background:#fdecea;border-left:5px solid #c62828}.plain{background:#fff;padding:.4em;border:1px solid #ccc;white-space:pre-wrap}
     .step{border-left:3px solid #5b2a86;padding-left:.8em;margin:.8em 0}.formula{font-family:ui-monospace,monospace;font-size:13px;color:#5b2a86}
@@ -266,8 +313,8 @@ struct IllustrationPage {
     (function(){
     function mark(el,on){var b=el.closest('.block');if(!b)return;var s=+el.dataset.s,e=+el.dataset.e;
     b.querySelectorAll('.hex span').forEach(function(x){if(+x.dataset.s>=s&&+x.dataset.e<=e)x.classList.toggle('hl',on);});
-    b.querySelectorAll('tr[data-s]').forEach(function(x){if(+x.dataset.s<=s&&+x.dataset.e>=e&&(x===el||x.dataset.e-x.dataset.s===e-s))x.classList.toggle('hl',on);});}
-    document.querySelectorAll('.block tr[data-s],.hex span').forEach(function(el){
+    b.querySelectorAll('.f[data-s]').forEach(function(x){if(x===el||(+x.dataset.s===s&&+x.dataset.e===e))x.classList.toggle('hl',on);});}
+    document.querySelectorAll('.block .f[data-s],.hex span').forEach(function(el){
     el.addEventListener('mouseenter',function(){mark(el,true);});el.addEventListener('mouseleave',function(){mark(el,false);});});
     window.addEventListener('beforeprint',function(){document.querySelectorAll('details').forEach(function(d){d.open=true;});});
     })();
