@@ -111,7 +111,8 @@ final class GreetingServer {
                     application = greeting
                 }
                 if let pages = settings.illustrate {
-                    IllustratedConnection.record(tls, on: channel, to: pages.path(forConnection: admitted.number))
+                    IllustratedConnection.record(tls, on: channel, to: pages.path(forConnection: admitted.number),
+                                                 connection: admitted.number, log: log)
                 }
                 try channel.pipeline.syncOperations.addHandler(tls)
                 try channel.pipeline.syncOperations.addHandler(application)

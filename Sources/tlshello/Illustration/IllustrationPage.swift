@@ -265,7 +265,8 @@ struct IllustrationPage {
         for step in schedule.steps {
             html += "<div class=\"step\"><h4>\(Self.escape(step.title))</h4><p class=\"formula\">\(Self.escape(step.formula))</p><table class=\"facts\">"
             for input in step.inputs {
-                html += "<tr><th>\(Self.escape(input.name))</th><td><code class=\"wrap\">\(hexText(input.bytes))</code></td></tr>"
+                let text = input.bytes.allSatisfy { (0x20..<0x7f).contains($0) } ? "\"\(Self.escape(String(decoding: input.bytes, as: UTF8.self)))\" = " : ""
+                html += "<tr><th>\(Self.escape(input.name))</th><td>\(text)<code class=\"wrap\">\(hexText(input.bytes))</code></td></tr>"
             }
             if !step.output.isEmpty {
                 html += "<tr class=\"out\"><th>= \(Self.escape(step.title))</th><td\(step.fact.map { " data-fact=\"\($0)\"" } ?? "")><code class=\"wrap\">\(hexText(step.output))</code></td></tr>"

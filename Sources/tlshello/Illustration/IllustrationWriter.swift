@@ -13,8 +13,9 @@ enum IllustrationWriter {
         Console.warn("--illustrate: writing the TLS session secrets to \(target): anyone with the page can decrypt the captured traffic")
     }
 
-    /// Renders `recorder`'s exchange and writes it to `path`.
-    static func write(_ recorder: ExchangeRecorder, to path: String, local: String, peer: String, failure: String? = nil) {
+    /// Renders `recorder`'s exchange and writes it to `path`; false (after one warning line) when it cannot.
+    @discardableResult
+    static func write(_ recorder: ExchangeRecorder, to path: String, local: String, peer: String, failure: String? = nil) -> Bool {
         let illustration = ExchangeIllustration(recorder)
         let outcome: String
         if let failure {
@@ -37,12 +38,14 @@ enum IllustrationWriter {
                 unlink(temporary)
                 throw error
             }
+            return true
         } catch {
             if case let .certificateGeneration(reason, _) = error {
                 Console.warn("--illustrate: \(reason)")
             } else {
                 Console.warn("--illustrate: cannot write \(path): \(error)")
             }
+            return false
         }
     }
 
