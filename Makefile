@@ -178,7 +178,7 @@ clean-bench-charts:
 	rm -rf .build-bench
 # --- end of benchmark charts and progress ---
 # --- diagrams ---
-#   make diagrams  the demo's exchange at TLS 1.3 and TLS 1.2 and a version mismatch, drawn by tlshello client --diagram into docs/handshake-*.svg
+#   make diagrams  the demo's exchange at TLS 1.3 and TLS 1.2 and a version mismatch, drawn by tlshello client --diagram into docs/handshake-*.svg, and the illustrated pages (make illustrations)
 .PHONY: diagrams
 diagrams: release
 	@scripts/diagrams.sh $(RELEASE_BIN) docs
@@ -217,3 +217,13 @@ clean: clean-docs
 clean-docs:
 	rm -rf $(DOCS_SCRATCH)
 # --- end of documentation and packaging ---
+# --- illustrations ---
+#   make illustrations  the demo's exchange at TLS 1.3 and TLS 1.2 written by tlshello client --illustrate into docs/illustrated-tls13.html and docs/illustrated-tls12.html, with a screenshot (headless Chromium) in docs/illustrated-tls13.png
+.PHONY: illustrations
+illustrations: release
+	@scripts/ensure-packages.sh build "chromium:chromium"
+	@scripts/illustrations.sh $(RELEASE_BIN) docs
+
+# make diagrams writes the illustrated pages too
+diagrams: illustrations
+# --- end of illustrations ---

@@ -2,7 +2,8 @@
 # Makes sure the Debian packages tlshello needs are installed: installs the missing ones with
 # apt-get when run as root, otherwise names them in one message and fails.
 #   scripts/ensure-packages.sh build [ENTRY…]   what building needs (GnuTLS headers, pkg-config)
-#   scripts/ensure-packages.sh test [ENTRY…]    that plus the test peers (OpenSSL, GnuTLS tools, Python, tshark, ip) and the diagram checkers (xmllint, rsvg-convert)
+#   scripts/ensure-packages.sh test [ENTRY…]    that plus the test peers (OpenSSL, GnuTLS tools, Python, tshark, ip), the diagram checkers (xmllint, rsvg-convert)
+#                                               and the browser that renders illustrated pages (headless Chromium)
 # Extra ENTRY arguments have the form of the lists below (package:command, e.g. debootstrap:debootstrap).
 set -euo pipefail
 
@@ -20,6 +21,7 @@ test=(
   "iproute2:ip"
   "libxml2-utils:xmllint"
   "librsvg2-bin:rsvg-convert"
+  "chromium:chromium"
 )
 mode=build
 case "${1:-}" in

@@ -91,6 +91,12 @@ final class GnuTLSSession: TLSSession {
         }
     }
 
+    /// The recording of the exchange for an illustrated page, when one is asked for
+    /// (``ExchangeRecorder/attach(to:)``): records, handshake messages and secrets.
+    var recorder: ExchangeRecorder? {
+        didSet { if recorder != nil { HandshakeTracer.install(on: session) } }
+    }
+
     /// Makes a session on `context`; a client checks `peerName` (unless the configuration names
     /// the server) and sends it as SNI unless it is an IP address.
     ///
@@ -166,6 +172,10 @@ final class GnuTLSSession: TLSSession {
         gnutls_session_set_keylog_function(session) { handle, label, secret in
             guard let handle, let label, let secret, let pointer = gnutls_transport_get_ptr(handle) else { return 0 }
             let owner = Unmanaged<GnuTLSSession>.fromOpaque(pointer).takeUnretainedValue()
+            if let recorder = owner.recorder {
+                let bytes = secret.pointee.data.map { Array(UnsafeBufferPointer(start: $0, count: Int(secret.pointee.size))) } ?? []
+                recorder.secret(label: String(cString: label), bytes: bytes, session: handle)
+            }
             guard let keyLog = owner.context.configuration.keyLog else { return 0 }
             var client = gnutls_datum_t()
             var server = gnutls_datum_t()
@@ -223,6 +233,7 @@ final class GnuTLSSession: TLSSession {
             buffer.copyMemory(from: start + inboundOffset, byteCount: count)
         }
         tracer?.received(UnsafeRawBufferPointer(start: buffer, count: count))
+        recorder?.received(UnsafeRawBufferPointer(start: buffer, count: count))
         inboundOffset += count
         if inboundOffset == inbound.count {
             inbound.removeAll(keepingCapacity: inbound.capacity <= 64 * 1024)
@@ -233,6 +244,7 @@ final class GnuTLSSession: TLSSession {
 
     private func push(from buffer: UnsafeRawPointer, length: Int) -> Int {
         tracer?.sent(UnsafeRawBufferPointer(start: buffer, count: length))
+        recorder?.sent(UnsafeRawBufferPointer(start: buffer, count: length))
         outbound.append(contentsOf: UnsafeRawBufferPointer(start: buffer, count: length))
         return length
     }

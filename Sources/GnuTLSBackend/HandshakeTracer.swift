@@ -64,6 +64,7 @@ final class HandshakeTracer {
             owner.tracer?.handshakeMessage(type: type, incoming: incoming != 0, body: body,
                                            version: gnutls_protocol_get_version(handle),
                                            local: owner.context.localCertificate)
+            owner.recorder?.handshakeMessage(type: type, incoming: incoming != 0, body: body, session: handle)
             return owner.processedHandshakeMessage(type: type, incoming: incoming != 0)
         }
     }

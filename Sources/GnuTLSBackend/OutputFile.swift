@@ -34,7 +34,7 @@ package enum OutputFile {
     }
 
     /// Writes `text` to a new temporary file beside `path` with `mode`, synced; returns its name.
-    static func writeTemporary(_ text: String, near path: String, mode: mode_t) throws(TLSError) -> String {
+    package static func writeTemporary(_ text: String, near path: String, mode: mode_t) throws(TLSError) -> String {
         let directory = directory(of: path)
         let base = path.split(separator: "/").last.map(String.init) ?? "file"
         var template = Array("\(directory)/.\(base).tmp-XXXXXX".utf8CString)
@@ -74,7 +74,7 @@ package enum OutputFile {
 
     /// Moves `temporary` to `path`: replacing any file there with `overwrite`, otherwise failing
     /// if `path` exists (checked atomically by the link).
-    static func commit(_ temporary: String, to path: String, overwrite: Bool) throws(TLSError) {
+    package static func commit(_ temporary: String, to path: String, overwrite: Bool) throws(TLSError) {
         if overwrite {
             guard rename(temporary, path) == 0 else {
                 let code = errno

@@ -15,7 +15,7 @@ import Foundation
 ///
 /// `label` names the certificate in errors (a file path, or a description such as "peer certificate");
 /// failures are reported as `TLSError.certificateFile(path: label, ...)`.
-func certificateInfo(der: UnsafeRawBufferPointer, label: String = "DER certificate") throws(TLSError) -> CertificateInfo {
+package func certificateInfo(der: UnsafeRawBufferPointer, label: String = "DER certificate") throws(TLSError) -> CertificateInfo {
     guard let base = der.baseAddress, !der.isEmpty, der.count <= Int(UInt32.max) else {
         throw .certificateFile(path: label, reason: "the certificate data is empty", library: nil)
     }

@@ -67,7 +67,7 @@ public class TLSHandler: ChannelDuplexHandler {
         case closed
     }
 
-    let session: any TLSSession
+    package let session: any TLSSession
     let handshakeTimeout: TimeAmount
     /// How long a close waits for the peer's close_notify (and a failed session for the peer to
     /// stop sending) before the channel closes; swift-nio-ssl's `shutdownTimeout`.

@@ -81,11 +81,13 @@ struct ClientCommand: ParsableCommand {
 
     @OptionGroup var traceOptions: TraceOptions
     @OptionGroup var diagramOptions: DiagramOptions
+    @OptionGroup var illustrateOption: IllustrateOption
 
     @Flag(help: "Print one JSON object for the exchange instead of the numbered steps.")
     var json = false
 
     func validate() throws {
+        try illustrateOption.check(backendOption)
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard timeout > 0 && timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") }
         if insecure && cafile != nil { throw ValidationError("--insecure and --cafile contradict each other: pick one") }
@@ -144,6 +146,7 @@ struct ClientCommand: ParsableCommand {
         let context = try backendOption.resolve().makeContext(configuration: configuration)
         Console.warnDeprecated(context)
         for warning in context.warnings { Console.warn(warning) }
+        if let page = illustrateOption.fileName { IllustrationWriter.announce(page, server: false) }
 
         var ticket: TLSResumptionTicket?
         for attempt in 1...(resume ? 2 : 1) {
@@ -153,7 +156,9 @@ struct ClientCommand: ParsableCommand {
                 }
                 if !json { Console.out("5. reconnecting with the session ticket (\(offered.bytes.count) bytes)") }
             }
-            let info = try exchangeOnce(context: context, trace: trace, resuming: ticket, ticket: &ticket)
+            let info = try illustratedExchange(attempt: attempt) { recorder throws(TLSError) in
+                try exchangeOnce(context: context, trace: trace, resuming: ticket, ticket: &ticket, recorder: recorder)
+            }
             if attempt == 2 && !info.resumed {
                 throw .notResumed(reason: "the server ignored the ticket and ran a full handshake (ticket expired, key rotated, or resumption off)")
             }
@@ -163,9 +168,20 @@ struct ClientCommand: ParsableCommand {
     /// One connection: handshake (resuming `offered` if given), greeting, reply, close. Leaves the
     /// session's ticket in `ticket`.
     private func exchangeOnce(context: any TLSContext, trace: TraceCollector, resuming offered: TLSResumptionTicket?,
-                              ticket: inout TLSResumptionTicket?) throws(TLSError) -> SessionInfo {
+                              ticket: inout TLSResumptionTicket?, recorder: ((any TLSSession) -> Void)? = nil) throws(TLSError) -> SessionInfo {
         trace.restart()
-        let socket = try TLSSocket.connect(host: host, port: port, context: context, resuming: offered, trace: trace.handler)
+        let socket: TLSSocket
+        if let recorder {
+            // The same steps as TLSSocket.connect, with the recording attached before the handshake.
+            if context.configuration.serverName == nil { try ServerName.validate(host) }
+            let transport = try TCPSocket.connect(host: host, port: port, timeout: context.configuration.handshakeTimeout)
+            socket = try TLSSocket(transport: transport, context: context, peerName: host, resuming: offered)
+            socket.session.traceHandler = trace.handler
+            recorder(socket.session)
+            try socket.handshake()
+        } else {
+            socket = try TLSSocket.connect(host: host, port: port, context: context, resuming: offered, trace: trace.handler)
+        }
         let localAddress = LocalAddress.of(descriptor: socket.transport.descriptor)
         defer { socket.close() }
         guard let info = socket.info else { throw .invalidState("handshake finished without a report") }

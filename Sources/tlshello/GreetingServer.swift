@@ -28,6 +28,8 @@ final class GreetingServer {
         var echo = false
         /// Where each connection's ladder diagram goes (`--diagram`), or nil.
         var diagram: ConnectionFileName?
+        /// `--illustrate`: the page each connection's exchange is written to, when it closes.
+        var illustrate: ConnectionFileName?
     }
 
     /// How long a connection's close waits for the client's close_notify, and a failed one for the
@@ -109,6 +111,10 @@ final class GreetingServer {
                     let greeting = GreetingHandler(settings: settings, log: log, connection: admitted.number, peer: peer)
                     tls.traceHandler = greeting.traceHandler
                     application = greeting
+                }
+                if let pages = settings.illustrate {
+                    IllustratedConnection.record(tls, on: channel, to: pages.path(forConnection: admitted.number),
+                                                 connection: admitted.number, log: log)
                 }
                 try channel.pipeline.syncOperations.addHandler(tls)
                 try channel.pipeline.syncOperations.addHandler(application)

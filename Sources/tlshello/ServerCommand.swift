@@ -132,6 +132,7 @@ struct ServerCommand: ParsableCommand {
 
     @OptionGroup var traceOptions: TraceOptions
     @OptionGroup var diagramOptions: DiagramOptions
+    @OptionGroup var illustrateOption: IllustrateOption
 
     @Flag(help: "Print no line per connection, only the server's own lines and failures.")
     var quiet = false
@@ -140,6 +141,7 @@ struct ServerCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
+        try illustrateOption.check(backendOption)
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard maximumConnections > 0 else { throw ValidationError("--max-connections must be at least 1") }
         for (name, value) in [("--handshake-timeout", handshakeTimeout), ("--message-timeout", messageTimeout), ("--grace", grace)] {
@@ -217,9 +219,11 @@ struct ServerCommand: ParsableCommand {
             if let ticketKeyFile {
                 log.notice("session ticket key read: \(ticketKeyFile)", event: "ticket-key", fields: ["file": ticketKeyFile])
             }
-            let settings = GreetingServer.Settings(reply: reply ?? Self.defaultReply, messageTimeout: messageTimeout,
+            var settings = GreetingServer.Settings(reply: reply ?? Self.defaultReply, messageTimeout: messageTimeout,
                                                    maximumConnections: maximumConnections, grace: grace, trace: traceOptions,
                                                    echo: echo, diagram: try? diagramOptions.fileName)  // checked by validate()
+            settings.illustrate = illustrateOption.fileName
+            if let pages = settings.illustrate { IllustrationWriter.announce(pages, server: true) }
             server = try GreetingServer(host: host, port: port, context: context, settings: settings, log: log)
             let fixed = configuration
             let (ticketKeyPath, ocspPath, reloadLog) = (ticketKeyFile, ocspResponse, log)
