@@ -96,7 +96,7 @@ package.targets += [
     .executableTarget(
         name: "AsyncGreeting",
         dependencies: [
-            "SecureSockets", "GnuTLSBackend", "SecureSocketsNIO",
+            "SecureSockets", "SecureSocketsNIO",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -130,3 +130,17 @@ package.targets += [
         ]
     ),
 ]
+
+// --- backends ---
+// The one place front ends get a TLSBackend from (the default, one by name, one with its
+// library's options); the OpenSSL backend with the trait only.
+package.products += [.library(name: "SecureSocketsBackends", targets: ["SecureSocketsBackends"])]
+package.targets += [
+    .target(
+        name: "SecureSocketsBackends",
+        dependencies: ["SecureSockets", "GnuTLSBackend", .target(name: "OpenSSLBackend", condition: .when(traits: ["OpenSSL"]))]
+    ),
+]
+for name in ["tlshello", "AsyncGreeting"] {
+    package.targets.first(where: { $0.name == name })?.dependencies.append("SecureSocketsBackends")
+}

@@ -23,7 +23,8 @@ public enum GnuTLSPriority {
         + ":%PROFILE_MEDIUM"
 
     /// The priority string for a policy: the table row for a pin, `NORMAL:-VERS-ALL` plus one
-    /// `+VERS-TLSx.y` per version (newest first) for a range, the string itself for an override.
+    /// `+VERS-TLSx.y` per version (newest first) for a range (a raw string is
+    /// ``GnuTLSOptions/priority``).
     public static func string(for policy: TLSVersionPolicy) -> String {
         switch policy {
         case .secureDefault:
@@ -31,9 +32,7 @@ public enum GnuTLSPriority {
         case let .range(minimum, maximum) where minimum == maximum:
             return pin(minimum)
         case .range:
-            return (["NORMAL", "-VERS-ALL"] + (policy.versions ?? []).map { "+" + token($0) }).joined(separator: ":")
-        case let .priorityString(text):
-            return text
+            return (["NORMAL", "-VERS-ALL"] + policy.versions.map { "+" + token($0) }).joined(separator: ":")
         }
     }
 

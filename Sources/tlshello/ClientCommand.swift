@@ -135,7 +135,7 @@ struct ClientCommand: ParsableCommand {
         configuration.requiresOCSPStatus = requireOCSP
         configuration.keyLog = try traceOptions.openKeyLog()
         clientCertificate.apply(to: &configuration)
-        let context = try backendOption.resolve().makeContext(configuration: configuration)
+        let context = try backendOption.resolve(priority: versions.priority).makeContext(configuration: configuration)
         Console.warnDeprecated(context)
         for warning in context.warnings { Console.warn(warning) }
 
