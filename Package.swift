@@ -144,3 +144,11 @@ package.targets += [
 for name in ["tlshello", "AsyncGreeting"] {
     package.targets.first(where: { $0.name == name })?.dependencies.append("SecureSocketsBackends")
 }
+
+// --- greeting framing ---
+// The greeting exchange's message framing (MessageAssembler, TLSSocket.readMessage), shared by
+// the command line, the fuzz harness and the tests; not a product: the library speaks of TLS only.
+package.targets += [.target(name: "GreetingFraming", dependencies: ["SecureSockets"])]
+for name in ["tlshello", "FuzzHarness", "SecureSocketsTests", "tlshelloTests"] {
+    package.targets.first(where: { $0.name == name })?.dependencies.append("GreetingFraming")
+}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import GnuTLSBackend
+import GreetingFraming
 import SecureSockets
 
 /// `tlshello client`: the demo's client, verifying the server by default.
