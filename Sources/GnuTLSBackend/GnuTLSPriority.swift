@@ -37,7 +37,7 @@ public enum GnuTLSPriority {
     }
 
     /// GnuTLS's keyword for a version, e.g. `VERS-TLS1.2`.
-    public static func token(_ version: TLSVersion) -> String {
+    package static func token(_ version: TLSVersion) -> String {
         "VERS-" + version.displayName
     }
 
