@@ -38,5 +38,8 @@ import Testing
             #expect(result.status == 2)
             #expect(result.stderr == "tlshello client: conflicting options: \(option) is an OpenSSL setting; on the GnuTLS backend a raw --priority string chooses the ciphers\n")
         }
+        let versions = try tlshello(["versions", "--openssl-ciphers", "ECDHE"])
+        #expect(versions.status == 2)
+        #expect(versions.stderr == "tlshello versions: conflicting options: --openssl-ciphers is an OpenSSL setting; on the GnuTLS backend a raw --priority string chooses the ciphers\n")
     }
 }
