@@ -96,7 +96,7 @@ package.targets += [
     .executableTarget(
         name: "AsyncGreeting",
         dependencies: [
-            "SecureSockets", "GnuTLSBackend", "SecureSocketsNIO",
+            "SecureSockets", "SecureSocketsNIO",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -134,3 +134,24 @@ package.targets += [
 // Documentation (make docs): the DocC catalogs in Sources/<Module>/<Module>.docc, built into static
 // HTML by swift-docc-plugin's `swift package generate-documentation`; a build without it is unchanged.
 package.dependencies += [.package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0")]
+// --- backends ---
+// The one place front ends get a TLSBackend from (the default, one by name, one with its
+// library's options); the OpenSSL backend with the trait only.
+package.products += [.library(name: "SecureSocketsBackends", targets: ["SecureSocketsBackends"])]
+package.targets += [
+    .target(
+        name: "SecureSocketsBackends",
+        dependencies: ["SecureSockets", "GnuTLSBackend", .target(name: "OpenSSLBackend", condition: .when(traits: ["OpenSSL"]))]
+    ),
+]
+for name in ["tlshello", "AsyncGreeting"] {
+    package.targets.first(where: { $0.name == name })?.dependencies.append("SecureSocketsBackends")
+}
+
+// --- greeting framing ---
+// The greeting exchange's message framing (MessageAssembler, TLSSocket.readMessage), shared by
+// the command line, the fuzz harness and the tests; not a product: the library speaks of TLS only.
+package.targets += [.target(name: "GreetingFraming", dependencies: ["SecureSockets"])]
+for name in ["tlshello", "FuzzHarness", "SecureSocketsTests", "tlshelloTests"] {
+    package.targets.first(where: { $0.name == name })?.dependencies.append("GreetingFraming")
+}

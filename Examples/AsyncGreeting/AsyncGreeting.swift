@@ -2,9 +2,9 @@
 import Glibc
 #endif
 import ArgumentParser
-import GnuTLSBackend
 import NIOPosix
 import SecureSockets
+import SecureSocketsBackends
 import SecureSocketsNIO
 
 /// `async-greeting server` and `async-greeting client`: the demo's exchange written with
@@ -25,7 +25,7 @@ struct AsyncGreeting: AsyncParsableCommand {
         @Option(help: "PEM private key.") var key = "certs/diegoUcamKey.pem"
 
         func run() async throws {
-            let context = try GnuTLS().makeContext(configuration: .makeServerConfiguration(
+            let context = try TLSBackends.default.makeContext(configuration: .makeServerConfiguration(
                 certificateChain: .file(cert), privateKey: .file(key)))
             let server = try await ServerBootstrap(group: .singletonMultiThreadedEventLoopGroup)
                 .bind(host: host, port: port, tlsContext: context)
@@ -45,7 +45,7 @@ struct AsyncGreeting: AsyncParsableCommand {
         func run() async throws {
             var configuration = TLSConfiguration.makeClientConfiguration()
             configuration.trustRoots = .file(cafile)
-            let context = try GnuTLS().makeContext(configuration: configuration)
+            let context = try TLSBackends.default.makeContext(configuration: configuration)
             let (info, reply) = try await sendGreeting(message, host: host, port: port, context: context)
             say("\(info.protocolName), \(info.cipherSuite), \(info.verification)")
             say(reply)

@@ -35,7 +35,7 @@ let package = Package(
             dependencies: [
                 "HelloHTTPApplication",
                 .product(name: "SecureSockets", package: "tlshello"),
-                .product(name: "GnuTLSBackend", package: "tlshello"),
+                .product(name: "SecureSocketsBackends", package: "tlshello"),
                 .product(name: "SecureSocketsNIO", package: "tlshello"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

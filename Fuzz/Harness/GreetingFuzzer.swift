@@ -1,3 +1,4 @@
+import GreetingFraming
 import SecureSockets
 
 /// The greeting's message assembly (``MessageAssembler``) driven by a script: a 2-byte limit

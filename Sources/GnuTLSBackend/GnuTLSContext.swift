@@ -17,7 +17,8 @@ public final class GnuTLSContext: TLSContext, @unchecked Sendable {
     public let localCertificate: CertificateInfo?
     /// The leaf of every identity this side presents, the default first.
     public let localCertificates: [CertificateInfo]
-    /// The priority string in force.
+    /// The priority string in force: ``GnuTLSOptions/priority`` when set, the version table's
+    /// string for ``TLSConfiguration/versions`` otherwise.
     public let priorityString: String
     /// The table versions the priority string enables, newest first.
     public let enabledVersions: [TLSVersion]
@@ -47,17 +48,21 @@ public final class GnuTLSContext: TLSContext, @unchecked Sendable {
     /// responses) must reach each, or connections served by another set go without it.
     let allCredentials: [(credentials: CertificateCredentials, identities: [Int])]
 
-    /// Loads and compiles `configuration`. Reads files: do not call on an event loop.
+    /// Loads and compiles `configuration` with the GnuTLS-only `options` (default: none). Reads
+    /// files: do not call on an event loop.
     ///
     /// Every GnuTLS object made here has its owner before the next call can fail, so a failure
     /// just throws: the owners release what exists.
     ///
     /// - Throws: ``/SecureSockets/TLSError`` naming the file, token or option at fault.
-    public init(configuration: TLSConfiguration) throws(TLSError) {
+    public init(configuration: TLSConfiguration, options: GnuTLSOptions = GnuTLSOptions()) throws(TLSError) {
         try configuration.validate()
         try ApplicationProtocols.validate(configuration.applicationProtocols)
         self.configuration = configuration
-        priorityString = GnuTLSPriority.string(for: configuration.versions)
+        if let text = options.priority, text.trimmingWhitespace().isEmpty {
+            throw .invalidPriority(priority: text, token: "", reason: "the priority string is empty", library: nil)
+        }
+        priorityString = options.priorityString(for: configuration.versions)
         priority = try GnuTLSPriority.compile(priorityString)
         let names = priority.versionNames
         enabledVersions = TLSVersion.allCases.reversed().filter { names.contains($0.displayName) }

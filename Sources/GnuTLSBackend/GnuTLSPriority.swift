@@ -23,7 +23,8 @@ public enum GnuTLSPriority {
         + ":%PROFILE_MEDIUM"
 
     /// The priority string for a policy: the table row for a pin, `NORMAL:-VERS-ALL` plus one
-    /// `+VERS-TLSx.y` per version (newest first) for a range, the string itself for an override.
+    /// `+VERS-TLSx.y` per version (newest first) for a range (a raw string is
+    /// ``GnuTLSOptions/priority``).
     public static func string(for policy: TLSVersionPolicy) -> String {
         switch policy {
         case .secureDefault:
@@ -31,14 +32,12 @@ public enum GnuTLSPriority {
         case let .range(minimum, maximum) where minimum == maximum:
             return pin(minimum)
         case .range:
-            return (["NORMAL", "-VERS-ALL"] + (policy.versions ?? []).map { "+" + token($0) }).joined(separator: ":")
-        case let .priorityString(text):
-            return text
+            return (["NORMAL", "-VERS-ALL"] + policy.versions.map { "+" + token($0) }).joined(separator: ":")
         }
     }
 
     /// GnuTLS's keyword for a version, e.g. `VERS-TLS1.2`.
-    public static func token(_ version: TLSVersion) -> String {
+    package static func token(_ version: TLSVersion) -> String {
         "VERS-" + version.displayName
     }
 

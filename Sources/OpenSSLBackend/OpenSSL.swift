@@ -6,8 +6,14 @@ import SecureSockets
 /// sessions run over memory BIOs. Built only with the package trait `OpenSSL`
 /// (`swift build --traits OpenSSL`).
 public struct OpenSSL: TLSBackend {
-    /// Creates the backend; OpenSSL 3 initialises itself on first use.
-    public init() {}
+    /// The OpenSSL-only settings every context of this backend uses.
+    public var options: OpenSSLOptions
+
+    /// Creates the backend with `options` (default: none, the version table's cipher lists);
+    /// OpenSSL 3 initialises itself on first use.
+    public init(options: OpenSSLOptions = OpenSSLOptions()) {
+        self.options = options
+    }
 
     /// `OpenSSL` and the library's version, e.g. `OpenSSL 3.0.17`.
     public var name: String {
@@ -15,20 +21,17 @@ public struct OpenSSL: TLSBackend {
         return "OpenSSL " + String(cString: text)
     }
 
-    /// Loads the configuration's files and sets its versions on a new `SSL_CTX`.
+    /// Loads the configuration's files and sets its versions and ``options`` on a new `SSL_CTX`.
     ///
-    /// - Throws: ``TLSError`` naming the file or setting at fault; a raw priority string is
-    ///   refused, being a GnuTLS notion.
+    /// - Throws: ``TLSError`` naming the file, list or setting at fault.
     public func makeContext(configuration: TLSConfiguration) throws(TLSError) -> any TLSContext {
-        try OpenSSLContext(configuration: configuration)
+        try OpenSSLContext(configuration: configuration, options: options)
     }
 
-    /// What OpenSSL makes of a version policy: its protocol range and security level.
+    /// What OpenSSL makes of a version policy: its protocol range and cipher lists (with
+    /// ``options``), and the security level.
     public func describe(_ policy: TLSVersionPolicy) -> String {
-        switch OpenSSLVersionTable.settings(for: policy) {
-        case let .success(settings): return settings.description
-        case let .failure(error): return error.description
-        }
+        options.describe(OpenSSLVersionTable.settings(for: policy))
     }
 }
 #endif

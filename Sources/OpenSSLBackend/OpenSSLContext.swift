@@ -23,21 +23,18 @@ public final class OpenSSLContext: TLSContext, @unchecked Sendable {
     /// The certificates this side presents, leaf first (kept alive with the context).
     let chain: [X509Handle]
 
-    /// Validates and compiles `configuration`.
+    /// Validates and compiles `configuration` with the OpenSSL-only `options`.
     ///
-    /// - Throws: ``TLSError`` naming the file or setting at fault.
-    init(configuration: TLSConfiguration) throws(TLSError) {
+    /// - Throws: ``TLSError`` naming the file, list or setting at fault.
+    init(configuration: TLSConfiguration, options openSSLOptions: OpenSSLOptions = OpenSSLOptions()) throws(TLSError) {
         try configuration.validate()
         try Self.refuseUnsupported(configuration)
-        let table: OpenSSLVersionTable
-        switch OpenSSLVersionTable.settings(for: configuration.versions) {
-        case let .success(settings): table = settings
-        case let .failure(error): throw error
-        }
+        let table = OpenSSLVersionTable.settings(for: configuration.versions)
         OpenSSLError.clear()
         let handle = try SSLContextHandle()
         let ctx = handle.pointer
         try Self.apply(table, to: ctx)
+        try openSSLOptions.apply(to: ctx)
 
         var chain: [X509Handle] = []
         var warnings: [String] = []

@@ -4,7 +4,7 @@ import SecureSockets
 
 /// One connection on the OpenSSL backend, driven from memory BIOs: what the peer sent goes into
 /// the input BIO, what OpenSSL writes comes out of the output BIO. Not thread-safe.
-public final class OpenSSLSession: TLSSession {
+package final class OpenSSLSession: TLSSession {
     /// The context the session was made from (kept alive with it).
     let context: OpenSSLContext
     /// The owner of the `SSL` and its BIOs.

@@ -26,18 +26,13 @@ struct OpenSSLVersionTable: Sendable, Equatable, CustomStringConvertible {
         TLSVersion.allCases.first { protocolVersion($0) == value }
     }
 
-    /// The settings for `policy`; a raw priority string has none.
-    static func settings(for policy: TLSVersionPolicy) -> Result<OpenSSLVersionTable, TLSError> {
+    /// The settings for `policy`.
+    static func settings(for policy: TLSVersionPolicy) -> OpenSSLVersionTable {
         switch policy {
         case .secureDefault:
-            return .success(OpenSSLVersionTable(minimum: .tlsv1_2, maximum: .tlsv1_3, aeadOnly: true))
+            return OpenSSLVersionTable(minimum: .tlsv1_2, maximum: .tlsv1_3, aeadOnly: true)
         case let .range(minimum, maximum):
-            return .success(OpenSSLVersionTable(minimum: minimum, maximum: maximum, aeadOnly: false))
-        case let .priorityString(text):
-            return .failure(.invalidPriority(
-                priority: text, token: "",
-                reason: "a priority string is a GnuTLS setting; the OpenSSL backend takes a version range (pin or minimum and maximum version)",
-                library: nil))
+            return OpenSSLVersionTable(minimum: minimum, maximum: maximum, aeadOnly: false)
         }
     }
 
@@ -52,7 +47,10 @@ struct OpenSSLVersionTable: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// E.g. `TLS1.2–TLS1.3, ciphers ECDHE+AESGCM:ECDHE+CHACHA20`.
-    var description: String {
+    var description: String { description(cipherList: cipherList) }
+
+    /// The range with `cipherList` in place of the table's own (``OpenSSLOptions/cipherList``).
+    func description(cipherList: String) -> String {
         let range = minimum == maximum ? minimum.displayName : "\(minimum.displayName)–\(maximum.displayName)"
         return "\(range), ciphers \(cipherList)"
     }

@@ -1,9 +1,9 @@
 /// The facts a server can read from a client's first bytes before any TLS library does:
 /// which versions the client offers, its SNI name, or that it is not speaking TLS at all.
 /// Used to explain failed handshakes ("client offered TLS1.0 only").
-public struct ClientHelloSummary: Sendable, Equatable {
+package struct ClientHelloSummary: Sendable, Equatable {
     /// What the first bytes turned out to be.
-    public enum Kind: Sendable, Equatable {
+    package enum Kind: Sendable, Equatable {
         /// A TLS ClientHello (possibly truncated after the fields read).
         case tls
         /// An SSL 2.0-format ClientHello.
@@ -15,26 +15,26 @@ public struct ClientHelloSummary: Sendable, Equatable {
     }
 
     /// What the bytes are.
-    public var kind: Kind
+    package var kind: Kind
     /// The versions the client offers, newest first (from supported_versions, else legacy_version
     /// and every table row below it).
-    public var offeredVersions: [TLSVersion] = []
+    package var offeredVersions: [TLSVersion] = []
     /// Wire versions the client offers that are not table rows (e.g. SSL 3.0, future ones), as hex.
-    public var otherVersions: [String] = []
+    package var otherVersions: [String] = []
     /// The number of cipher suites offered.
-    public var cipherSuiteCount = 0
+    package var cipherSuiteCount = 0
     /// The server name (SNI) the client asked for.
-    public var serverName: String?
+    package var serverName: String?
     /// True when the client sent supported_versions (TLS 1.3 style): ``offeredVersions`` is exact.
     /// Otherwise the client offered its legacy_version "or lower".
-    public var listsVersions = false
+    package var listsVersions = false
     /// The key-exchange groups offered (supported_groups), in the client's order.
-    public var groups: [UInt16] = []
+    package var groups: [UInt16] = []
     /// True when the client signals secure renegotiation (renegotiation_info extension).
-    public var secureRenegotiation = false
+    package var secureRenegotiation = false
     /// The application protocols the client offers through ALPN, in its order of preference
     /// (empty when it sent no ALPN extension). The client's own bytes: escape them for display.
-    public var applicationProtocols: [String] = []
+    package var applicationProtocols: [String] = []
     /// True when the whole ClientHello was read; otherwise the fields hold what its first bytes said
     /// (e.g. no supported_versions yet, so the versions are only the legacy_version's guess).
     package var isWhole = true
@@ -45,7 +45,7 @@ public struct ClientHelloSummary: Sendable, Equatable {
     /// Reads the start of a connection. The ClientHello may span several handshake records (each
     /// header is skipped); at most 16 KiB of it are read. Returns nil while too few
     /// bytes arrived to tell.
-    public static func parse(_ bytes: some Collection<UInt8>) -> ClientHelloSummary? {
+    package static func parse(_ bytes: some Collection<UInt8>) -> ClientHelloSummary? {
         // Enough for the body limit even in 1-byte records (6 bytes each).
         let data = Array(bytes.prefix(6 * bodyLimit + 5))
         guard data.count >= 3 else { return nil }
@@ -73,7 +73,7 @@ public struct ClientHelloSummary: Sendable, Equatable {
     }
 
     /// Reads a ClientHello message body (after the 4-byte handshake header).
-    public static func parse(body: [UInt8]) -> ClientHelloSummary? {
+    package static func parse(body: [UInt8]) -> ClientHelloSummary? {
         var reader = ByteReader(bytes: body)
         return parseBody(&reader)
     }
@@ -121,7 +121,7 @@ public struct ClientHelloSummary: Sendable, Equatable {
     }
 
     /// The offered versions in words, e.g. `TLS1.3, TLS1.2` or `SSL/TLS 0x0300`.
-    public var offeredText: String {
+    package var offeredText: String {
         if !listsVersions {
             if let highest = offeredVersions.first {
                 return highest == .tlsv1_0 ? "TLS1.0" : "\(highest.displayName) or lower"

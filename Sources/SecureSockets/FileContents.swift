@@ -5,14 +5,14 @@ import Musl
 #endif
 
 /// Reads small files (certificates, keys) with plain POSIX calls, turning errno into words.
-public enum FileContents {
+package enum FileContents {
     /// The largest file read: certificate and key files are a few KiB; a CA bundle under 1 MiB.
-    public static let sizeLimit = 16 * 1024 * 1024
+    package static let sizeLimit = 16 * 1024 * 1024
 
     /// Reads the whole file at `path`.
     ///
     /// - Returns: the bytes, or a reason such as `no such file`, `permission denied`, `is a directory`.
-    public static func read(_ path: String) -> Result<[UInt8], FileReadFailure> {
+    package static func read(_ path: String) -> Result<[UInt8], FileReadFailure> {
         guard !path.isEmpty else { return .failure(FileReadFailure(reason: "no file name given")) }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 { return .failure(FileReadFailure(errno: errno)) }
@@ -43,15 +43,15 @@ public enum FileContents {
 }
 
 /// Why a file could not be read, in words.
-public struct FileReadFailure: Error, Sendable, Equatable {
+package struct FileReadFailure: Error, Sendable, Equatable {
     /// The reason, e.g. `no such file`.
-    public let reason: String
+    package let reason: String
 
     /// A failure with the given reason.
-    public init(reason: String) { self.reason = reason }
+    package init(reason: String) { self.reason = reason }
 
     /// A failure described by an errno value.
-    public init(errno code: Int32) {
+    package init(errno code: Int32) {
         switch code {
         case ENOENT: reason = "no such file"
         case EACCES, EPERM: reason = "cannot read the file (permission denied)"

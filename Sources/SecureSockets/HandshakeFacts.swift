@@ -1,25 +1,25 @@
 /// Reads the facts a trace shows from handshake message bodies (the bytes after the 4-byte
 /// handshake header), and says in one sentence what each message is for.
-public enum HandshakeFacts {
+package enum HandshakeFacts {
     /// What a ServerHello (or HelloRetryRequest) says.
-    public struct ServerHello: Sendable, Equatable {
+    package struct ServerHello: Sendable, Equatable {
         /// The chosen version (from supported_versions in TLS 1.3).
-        public var version: UInt16
+        package var version: UInt16
         /// The chosen cipher suite's number.
-        public var cipherSuite: UInt16
+        package var cipherSuite: UInt16
         /// The key-share group (TLS 1.3).
-        public var group: UInt16?
+        package var group: UInt16?
         /// True for a HelloRetryRequest.
-        public var isHelloRetryRequest: Bool
+        package var isHelloRetryRequest: Bool
         /// True when the renegotiation_info extension is present (secure renegotiation).
-        public var secureRenegotiation: Bool
+        package var secureRenegotiation: Bool
         /// The application protocol the server chose through ALPN (TLS 1.2; TLS 1.3 sends it in
         /// EncryptedExtensions, see ``encryptedExtensionsProtocol(body:)``).
-        public var applicationProtocol: String? = nil
+        package var applicationProtocol: String? = nil
     }
 
     /// The trace details of a ClientHello: versions, suites, groups, SNI, ALPN offer.
-    public static func clientHello(body: [UInt8]) -> String {
+    package static func clientHello(body: [UInt8]) -> String {
         guard let hello = ClientHelloSummary.parse(body: body) else { return "" }
         var parts: [String] = []
         let versions = hello.offeredVersions.map { String($0.displayName.dropFirst(3)) } + hello.otherVersions
@@ -41,7 +41,7 @@ public enum HandshakeFacts {
     }
 
     /// Parses a ServerHello body.
-    public static func serverHello(body: [UInt8]) -> ServerHello? {
+    package static func serverHello(body: [UInt8]) -> ServerHello? {
         var reader = ByteReader(bytes: body)
         guard let legacy = reader.u16(), let random = reader.take(32), let sessionLength = reader.u8(),
               reader.skip(Int(sessionLength)), let suite = reader.u16(), reader.skip(1) else { return nil }
@@ -64,7 +64,7 @@ public enum HandshakeFacts {
 
     /// The application protocol a TLS 1.3 server chose, from an EncryptedExtensions body (its
     /// length-prefixed extensions block); nil when it holds no ALPN extension.
-    public static func encryptedExtensionsProtocol(body: [UInt8]) -> String? {
+    package static func encryptedExtensionsProtocol(body: [UInt8]) -> String? {
         var reader = ByteReader(bytes: body)
         guard let length = reader.u16(), let all = reader.take(Int(length)) else { return nil }
         var extensions = ByteReader(bytes: all)
@@ -75,7 +75,7 @@ public enum HandshakeFacts {
     }
 
     /// The group a HelloRetryRequest asks for, from its extensions block (length-prefixed).
-    public static func helloRetryGroup(extensions body: [UInt8]) -> UInt16? {
+    package static func helloRetryGroup(extensions body: [UInt8]) -> UInt16? {
         var reader = ByteReader(bytes: body)
         guard let length = reader.u16(), let all = reader.take(Int(length)) else { return nil }
         var extensions = ByteReader(bytes: all)
@@ -89,7 +89,7 @@ public enum HandshakeFacts {
     }
 
     /// The DER certificates in a Certificate body, leaf first.
-    public static func certificates(body: [UInt8], tls13: Bool) -> [[UInt8]] {
+    package static func certificates(body: [UInt8], tls13: Bool) -> [[UInt8]] {
         var reader = ByteReader(bytes: body)
         if tls13 {
             guard let contextLength = reader.u8(), reader.skip(Int(contextLength)) else { return [] }
@@ -107,13 +107,13 @@ public enum HandshakeFacts {
     }
 
     /// The signature scheme of a TLS 1.2/1.3 CertificateVerify body.
-    public static func certificateVerifyScheme(body: [UInt8]) -> UInt16? {
+    package static func certificateVerifyScheme(body: [UInt8]) -> UInt16? {
         var reader = ByteReader(bytes: body)
         return reader.u16()
     }
 
     /// The ECDHE group and (TLS 1.2) signature scheme of a ServerKeyExchange body.
-    public static func serverKeyExchange(body: [UInt8], tls12: Bool) -> (group: UInt16?, scheme: UInt16?) {
+    package static func serverKeyExchange(body: [UInt8], tls12: Bool) -> (group: UInt16?, scheme: UInt16?) {
         var reader = ByteReader(bytes: body)
         guard reader.u8() == 3, let group = reader.u16(), let pointLength = reader.u8(),
               reader.skip(Int(pointLength)) else { return (nil, nil) }
@@ -121,14 +121,14 @@ public enum HandshakeFacts {
     }
 
     /// The ticket lifetime in seconds of a NewSessionTicket body.
-    public static func ticketLifetime(body: [UInt8]) -> UInt32? {
+    package static func ticketLifetime(body: [UInt8]) -> UInt32? {
         var reader = ByteReader(bytes: body)
         guard let high = reader.u16(), let low = reader.u16() else { return nil }
         return UInt32(high) << 16 | UInt32(low)
     }
 
     /// One sentence on what `message` is for (`tls13` selects the TLS 1.3 meaning where it differs).
-    public static func explanation(_ message: String, tls13: Bool) -> String {
+    package static func explanation(_ message: String, tls13: Bool) -> String {
         switch message {
         case "ClientHello":
             return "The client proposes the TLS versions, cipher suites and key-exchange groups it supports, with a fresh random value."

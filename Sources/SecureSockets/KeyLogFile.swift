@@ -17,7 +17,7 @@ public final class KeyLogFile: Sendable, Equatable {
     private let descriptor: Mutex<Int32>
 
     /// The labels of the NSS key log format (TLS 1.2 and 1.3).
-    public static let labels = [
+    package static let labels = [
         "CLIENT_RANDOM", "CLIENT_EARLY_TRAFFIC_SECRET", "CLIENT_HANDSHAKE_TRAFFIC_SECRET",
         "SERVER_HANDSHAKE_TRAFFIC_SECRET", "CLIENT_TRAFFIC_SECRET_0", "SERVER_TRAFFIC_SECRET_0",
         "EARLY_EXPORTER_SECRET", "EXPORTER_SECRET", "RSA",
@@ -57,7 +57,7 @@ public final class KeyLogFile: Sendable, Equatable {
     }
 
     /// True when every non-empty line starts with a key log label or `#`.
-    public static func looksLikeKeyLog(_ bytes: [UInt8]) -> Bool {
+    package static func looksLikeKeyLog(_ bytes: [UInt8]) -> Bool {
         let text = String(decoding: bytes.prefix(64 * 1024), as: UTF8.self)
         return text.split(separator: "\n").allSatisfy { line in
             line.hasPrefix("#") || labels.contains { line.hasPrefix($0 + " ") }
@@ -65,7 +65,7 @@ public final class KeyLogFile: Sendable, Equatable {
     }
 
     /// Appends one line (`LABEL client_random_hex secret_hex`).
-    public func append(label: String, clientRandom: [UInt8], secret: [UInt8]) {
+    package func append(label: String, clientRandom: [UInt8], secret: [UInt8]) {
         let line = "\(label) \(Self.hex(clientRandom)) \(Self.hex(secret))\n"
         let bytes = Array(line.utf8)
         descriptor.withLock { fd in

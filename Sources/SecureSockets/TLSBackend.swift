@@ -12,7 +12,8 @@ public protocol TLSBackend: Sendable {
     /// - Throws: ``TLSError`` naming the file, token or option at fault.
     func makeContext(configuration: TLSConfiguration) throws(TLSError) -> any TLSContext
 
-    /// What this backend makes of a version policy: its own priority text (for display).
+    /// What this backend makes of a version policy, in its own words (for display): GnuTLS's
+    /// priority string, OpenSSL's protocol range and cipher lists.
     func describe(_ policy: TLSVersionPolicy) -> String
 }
 

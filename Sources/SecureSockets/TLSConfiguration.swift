@@ -75,7 +75,7 @@ public struct TLSConfiguration: Sendable, Equatable {
 
     /// Client or server.
     public var role: Role
-    /// The TLS versions (or raw priority string) to enable. Default: TLS 1.2–1.3, AEAD, forward secret.
+    /// The TLS versions to enable. Default: TLS 1.2–1.3, AEAD, forward secret.
     public var versions: TLSVersionPolicy = .secureDefault
     /// The certificate chain this side presents (required for a server).
     public var certificateChain: CertificateSource?
@@ -222,8 +222,7 @@ public struct TLSConfiguration: Sendable, Equatable {
     }
 
     /// Checks what can be checked without a TLS library: a server has a certificate and a key
-    /// (and only a server has several, see ``identities``), timeouts are positive, a raw priority
-    /// string is not empty, ``serverName`` can be one,
+    /// (and only a server has several, see ``identities``), timeouts are positive, ``serverName`` can be one,
     /// ``applicationProtocols`` fit the ALPN extension (each name 1 to 255 bytes, none twice,
     /// the list at most 65,533 bytes as encoded), ``requiresOCSPStatus`` comes with verification,
     /// and a server that asks for client certificates has ``clientTrustRoots`` to verify them.

@@ -9,6 +9,9 @@ public enum TLSError: Error, Sendable, Equatable, CustomStringConvertible {
     case conflictingOptions(String)
     /// A priority string the library rejected; `token` is where it stopped reading.
     case invalidPriority(priority: String, token: String, reason: String, library: BackendError?)
+    /// A cipher list the library rejected (OpenSSL's cipher list or TLS 1.3 cipher suites);
+    /// `token` is the name at fault, empty when the list as a whole selects nothing.
+    case invalidCipherList(list: String, token: String, reason: String, library: BackendError?)
     /// A certificate file that is missing, unreadable, not PEM or holds no certificate.
     case certificateFile(path: String, reason: String, library: BackendError?)
     /// A private-key file that is missing, unreadable, not PEM or holds no key.
@@ -85,7 +88,8 @@ public enum TLSError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The library error behind this failure, if the TLS library reported one.
     public var libraryError: BackendError? {
         switch self {
-        case let .invalidPriority(_, _, _, library), let .certificateFile(_, _, library),
+        case let .invalidPriority(_, _, _, library), let .invalidCipherList(_, _, _, library),
+             let .certificateFile(_, _, library),
              let .privateKeyFile(_, _, library), let .keyMismatch(_, _, library),
              let .wrongPassphrase(_, library), let .trustStore(_, _, library),
              let .noCommonVersion(_, library, _), let .noCommonApplicationProtocol(_, library, _),
@@ -108,6 +112,7 @@ public enum TLSError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidVersionRange: return "invalid-version-range"
         case .conflictingOptions: return "conflicting-options"
         case .invalidPriority: return "invalid-priority"
+        case .invalidCipherList: return "invalid-cipher-list"
         case .certificateFile: return "certificate-file"
         case .privateKeyFile: return "private-key-file"
         case .keyMismatch: return "key-mismatch"
@@ -157,6 +162,10 @@ public enum TLSError: Error, Sendable, Equatable, CustomStringConvertible {
             sentence = token.isEmpty
                 ? "invalid priority string '\(priority)': \(reason)"
                 : "invalid priority string '\(priority)': \(reason) at '\(token)'"
+        case let .invalidCipherList(list, token, reason, _):
+            sentence = token.isEmpty
+                ? "invalid cipher list '\(list)': \(reason)"
+                : "invalid cipher list '\(list)': \(reason) at '\(token)'"
         case let .certificateFile(path, reason, _):
             sentence = "certificate \(path): \(reason)"
         case let .privateKeyFile(path, reason, _):

@@ -19,7 +19,7 @@ extension TLSConfiguration {
     /// with ``privateKey`` (when both are set), then ``additionalIdentities``. Setting it sets
     /// those three fields; an empty list clears them.
     ///
-    /// A server with several identities lets GnuTLS choose one per connection by the client's
+    /// A server with several identities lets the backend choose one per connection by the client's
     /// server name and signature algorithms; ``SessionInfo/localCertificate`` says which served.
     public var identities: [Identity] {
         get {

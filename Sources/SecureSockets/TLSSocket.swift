@@ -120,43 +120,6 @@ public final class TLSSocket {
         }
     }
 
-    /// Reads one message (the demo's greeting) up to `limit` bytes, waiting up to the read timeout
-    /// for its start, and collects records that are already buffered or arriving (1/n−1 splitting),
-    /// so the message is whole.
-    ///
-    /// - Returns: the message; empty only if the peer closed without sending anything.
-    public func readMessage(limit: Int = 1024) throws(TLSError) -> [UInt8] {
-        var message = MessageAssembler(limit: limit)
-        let deadline = Deadline(seconds: configuration.readTimeout)
-        var graceUsed = false
-        while !peerClosed {
-            switch try readOnce(maximum: max(1, limit - message.bytes.count)) {
-            case let .data(bytes):
-                message.append(bytes)
-                continue
-            case .closed:
-                continue
-            case .needsInput:
-                break
-            }
-            var arriving = session.bufferedNetworkInput > 0 || session.pendingPlaintext > 0
-            if !arriving && !message.bytes.isEmpty { arriving = try transport.waitReadable(seconds: 0) }
-            switch message.decide(moreIsComing: arriving) {
-            case .complete:
-                return message.bytes
-            case .needMore:
-                try receive(until: deadline, stage: .read)
-            case .waitForSplitRecord:
-                if graceUsed { return message.bytes }
-                let more = try transport.waitReadable(seconds: MessageAssembler.splitRecordGrace)
-                if !more { return message.bytes }
-                graceUsed = true
-                try receive(until: deadline, stage: .read)
-            }
-        }
-        return message.bytes
-    }
-
     /// Sends close_notify (if the handshake completed), shuts the write side, then closes.
     ///
     /// - Parameter seconds: how long to wait for the peer's own close (close_notify or end of

@@ -1,8 +1,8 @@
 /// Names of TLS wire values: record types, handshake message types, alerts, groups and signature
 /// schemes (from the IANA registries), for traces and error messages.
-public enum TLSWire {
+package enum TLSWire {
     /// Record content types.
-    public enum ContentType: UInt8, Sendable {
+    package enum ContentType: UInt8, Sendable {
         /// change_cipher_spec (20).
         case changeCipherSpec = 20
         /// alert (21).
@@ -14,7 +14,7 @@ public enum TLSWire {
     }
 
     /// The message name of a handshake type number, e.g. 1 → `ClientHello`.
-    public static func handshakeName(_ type: UInt8) -> String {
+    package static func handshakeName(_ type: UInt8) -> String {
         switch type {
         case 0: return "HelloRequest"
         case 1: return "ClientHello"
@@ -36,7 +36,7 @@ public enum TLSWire {
     }
 
     /// The registry name of an alert description, e.g. 40 → `handshake_failure`.
-    public static func alertName(_ code: UInt8) -> String {
+    package static func alertName(_ code: UInt8) -> String {
         let names: [UInt8: String] = [
             0: "close_notify", 10: "unexpected_message", 20: "bad_record_mac", 22: "record_overflow",
             40: "handshake_failure", 42: "bad_certificate", 43: "unsupported_certificate", 44: "certificate_revoked",
@@ -51,7 +51,7 @@ public enum TLSWire {
     }
 
     /// The name of a supported group, e.g. 0x001d → `x25519`.
-    public static func groupName(_ id: UInt16) -> String {
+    package static func groupName(_ id: UInt16) -> String {
         let names: [UInt16: String] = [
             0x0017: "secp256r1", 0x0018: "secp384r1", 0x0019: "secp521r1", 0x001d: "x25519", 0x001e: "x448",
             0x0100: "ffdhe2048", 0x0101: "ffdhe3072", 0x0102: "ffdhe4096", 0x0103: "ffdhe6144", 0x0104: "ffdhe8192",
@@ -60,7 +60,7 @@ public enum TLSWire {
     }
 
     /// The name of a signature scheme, e.g. 0x0804 → `rsa_pss_rsae_sha256`.
-    public static func signatureSchemeName(_ id: UInt16) -> String {
+    package static func signatureSchemeName(_ id: UInt16) -> String {
         let names: [UInt16: String] = [
             0x0201: "rsa_pkcs1_sha1", 0x0203: "ecdsa_sha1", 0x0401: "rsa_pkcs1_sha256", 0x0501: "rsa_pkcs1_sha384",
             0x0601: "rsa_pkcs1_sha512", 0x0403: "ecdsa_secp256r1_sha256", 0x0503: "ecdsa_secp384r1_sha384",
@@ -72,7 +72,7 @@ public enum TLSWire {
     }
 
     /// The short name of a wire version, e.g. 0x0303 → `1.2`.
-    public static func versionName(_ wire: UInt16) -> String {
+    package static func versionName(_ wire: UInt16) -> String {
         switch wire {
         case 0x0300: return "SSL3.0"
         case 0x0301: return "1.0"
@@ -84,37 +84,37 @@ public enum TLSWire {
     }
 
     /// `0x1234`.
-    public static func hex(_ value: UInt16) -> String {
+    package static func hex(_ value: UInt16) -> String {
         let digits = Array("0123456789abcdef")
         return "0x" + String((0..<4).reversed().map { digits[Int(value >> (UInt16($0) * 4) & 0xf)] })
     }
 
     /// The random value a ServerHello carries when it is a HelloRetryRequest (RFC 8446 4.1.3).
-    public static let helloRetryRequestRandom: [UInt8] = [
+    package static let helloRetryRequestRandom: [UInt8] = [
         0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
         0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
     ]
 }
 
 /// Splits a byte stream into TLS records (header plus body), keeping what is incomplete.
-public struct TLSRecordScanner: Sendable {
+package struct TLSRecordScanner: Sendable {
     /// One record as seen on the wire.
-    public struct Record: Sendable, Equatable {
+    package struct Record: Sendable, Equatable {
         /// The content type byte.
-        public var type: UInt8
+        package var type: UInt8
         /// The record's version field.
-        public var version: UInt16
+        package var version: UInt16
         /// The body (ciphertext when encrypted).
-        public var body: [UInt8]
+        package var body: [UInt8]
     }
 
     private var buffer: [UInt8] = []
 
     /// An empty scanner.
-    public init() {}
+    package init() {}
 
     /// Adds bytes and returns every record they complete, in order.
-    public mutating func append(_ bytes: some Collection<UInt8>) -> [Record] {
+    package mutating func append(_ bytes: some Collection<UInt8>) -> [Record] {
         buffer.append(contentsOf: bytes)
         var records: [Record] = []
         var offset = 0

@@ -14,7 +14,7 @@ extension ClientBootstrap {
     /// ```swift
     /// var configuration = TLSConfiguration.makeClientConfiguration()
     /// configuration.trustRoots = .file("certs/diegoUcamCert.pem")
-    /// let context = try GnuTLS().makeContext(configuration: configuration)
+    /// let context = try TLSBackends.default.makeContext(configuration: configuration)   // import SecureSocketsBackends
     /// let connection = try await ClientBootstrap(group: .singletonMultiThreadedEventLoopGroup)
     ///     .connect(host: "127.0.0.1", port: 8801, tlsContext: context)
     /// ```

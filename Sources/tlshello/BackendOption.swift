@@ -4,9 +4,10 @@ import GnuTLSBackend
 import OpenSSLBackend
 #endif
 import SecureSockets
+import SecureSocketsBackends
 
-/// `--backend`: the TLS library that runs the connections. The one place the commands get a
-/// ``TLSBackend`` from.
+/// `--backend`: the TLS library that runs the connections, with that library's own options. The
+/// one place the commands get a ``TLSBackend`` from.
 struct BackendOption: ParsableArguments {
     /// The libraries a build may carry.
     enum Name: String, ExpressibleByArgument, CaseIterable {
@@ -17,24 +18,32 @@ struct BackendOption: ParsableArguments {
     @Option(help: "The TLS library: gnutls (the default) or openssl (in a build with the OpenSSL trait: swift build --traits OpenSSL).")
     var backend: Name = .gnutls
 
-    /// True when this build carries the OpenSSL backend.
-    static var hasOpenSSL: Bool {
-        #if OpenSSL
-        return true
-        #else
-        return false
-        #endif
-    }
+    @Option(name: .customLong("openssl-ciphers"), help: ArgumentHelp(
+        "The OpenSSL backend's cipher list for TLS 1.2 and older, in OpenSSL's syntax, e.g. 'ECDHE+AESGCM'.",
+        valueName: "list"))
+    var openSSLCiphers: String?
 
-    /// The backend chosen. Each command asks before it opens a socket, so a build without
-    /// OpenSSL refuses `openssl` in one line, like any other bad input.
-    func resolve() throws(TLSError) -> any TLSBackend {
+    @Option(name: .customLong("openssl-ciphersuites"), help: ArgumentHelp(
+        "The OpenSSL backend's TLS 1.3 cipher suites, colon-separated, e.g. 'TLS_AES_128_GCM_SHA256'.",
+        valueName: "list"))
+    var openSSLCipherSuites: String?
+
+    /// The backend chosen, with its options: `priority` (`--priority`) for GnuTLS, the cipher
+    /// lists for OpenSSL. Each command asks before it opens a socket, so a build without OpenSSL
+    /// refuses `openssl`, and each backend the other's options, in one line, like any other bad input.
+    func resolve(priority: String? = nil) throws(TLSError) -> any TLSBackend {
         switch backend {
         case .gnutls:
-            return GnuTLS()
+            if let option = openSSLCiphers.map({ _ in "--openssl-ciphers" }) ?? openSSLCipherSuites.map({ _ in "--openssl-ciphersuites" }) {
+                throw .conflictingOptions("\(option) is an OpenSSL setting; on the GnuTLS backend a raw --priority string chooses the ciphers")
+            }
+            return TLSBackends.gnuTLS(options: GnuTLSOptions(priority: priority))
         case .openssl:
             #if OpenSSL
-            return OpenSSL()
+            if priority != nil {
+                throw .conflictingOptions("--priority: a priority string is a GnuTLS setting; on the OpenSSL backend use --openssl-ciphers (TLS 1.2 and older) and --openssl-ciphersuites (TLS 1.3) with the version options")
+            }
+            return TLSBackends.openSSL(options: OpenSSLOptions(cipherList: openSSLCiphers, cipherSuites: openSSLCipherSuites))
             #else
             throw .invalidConfiguration("--backend openssl: this tlshello was built without the OpenSSL backend (build it with swift build --traits OpenSSL)")
             #endif

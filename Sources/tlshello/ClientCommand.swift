@@ -1,5 +1,6 @@
 import ArgumentParser
 import GnuTLSBackend
+import GreetingFraming
 import SecureSockets
 
 /// `tlshello client`: the demo's client, verifying the server by default.
@@ -143,7 +144,7 @@ struct ClientCommand: ParsableCommand {
         configuration.requiresOCSPStatus = requireOCSP
         configuration.keyLog = try traceOptions.openKeyLog()
         clientCertificate.apply(to: &configuration)
-        let context = try backendOption.resolve().makeContext(configuration: configuration)
+        let context = try backendOption.resolve(priority: versions.priority).makeContext(configuration: configuration)
         Console.warnDeprecated(context)
         for warning in context.warnings { Console.warn(warning) }
         if let page = illustrateOption.fileName { IllustrationWriter.announce(page, server: false) }

@@ -23,7 +23,7 @@ struct ErrorReport: Encodable {
 /// Ends the process with a status: 1 for connection and TLS failures, 2 for bad input.
 func exitStatus(for error: TLSError) -> Int32 {
     switch error {
-    case .unknownVersion, .invalidVersionRange, .conflictingOptions, .invalidPriority, .certificateFile,
+    case .unknownVersion, .invalidVersionRange, .conflictingOptions, .invalidPriority, .invalidCipherList, .certificateFile,
          .privateKeyFile, .keyMismatch, .wrongPassphrase, .trustStore, .invalidConfiguration, .invalidServerName, .certificateGeneration,
          .keyLogFile,
          .invalidPin, .ocspResponseFile, .ticketKeyFile:

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import GreetingFraming
 import NIOCore
 import NIOTLS
 import SecureSockets

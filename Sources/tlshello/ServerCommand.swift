@@ -198,7 +198,7 @@ struct ServerCommand: ParsableCommand {
             configuration.ticketKey = try ticketKeyFile.map { path throws(TLSError) in try TLSTicketKey.load(path: path) }
             configuration.clientAuthentication = clientAuth
             configuration.clientTrustRoots = clientCAFile.map { .file($0) }
-            let backend = try backendOption.resolve()
+            let backend = try backendOption.resolve(priority: versions.priority)
             let context = try backend.makeContext(configuration: configuration)
             Console.warnDeprecated(context)
             for warning in context.warnings { Console.warn(warning) }
@@ -251,7 +251,7 @@ struct ServerCommand: ParsableCommand {
             let features = (echo ? ", echo" : "") + tickets + alpnText + stapling
                 + ClientCertificateText.listening(clientAuth, caFile: clientCAFile) + identitiesText
             var fields = ["address": server.localAddress.host, "port": String(server.localAddress.port),
-                          "versions": policy.summary]
+                          "versions": versions.summary(of: policy)]
             if !configuration.applicationProtocols.isEmpty {
                 fields["alpn"] = configuration.applicationProtocols.joined(separator: ",")
                 fields["alpnStrict"] = String(alpnStrict)
@@ -260,7 +260,7 @@ struct ServerCommand: ParsableCommand {
                 fields["clientAuth"] = clientAuth.rawValue
                 fields["clientCAFile"] = clientCAFile
             }
-            log.notice("listening on \(server.localAddress) (\(policy.summary), \(backend.name)\(features))", event: "listening",
+            log.notice("listening on \(server.localAddress) (\(versions.summary(of: policy)), \(backend.name)\(features))", event: "listening",
                        fields: fields, identities: ServerIdentities.reports(context))
         } catch {
             if json { Console.json(ErrorReport(error)) }

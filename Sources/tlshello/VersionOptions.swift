@@ -1,7 +1,7 @@
 import ArgumentParser
 import SecureSockets
 
-/// The version options shared by `server` and `client`.
+/// The version options shared by `server`, `client` and `bench`.
 struct VersionOptions: ParsableArguments {
     @Option(name: .customLong("tls-version"), help: ArgumentHelp(
         "Pin one TLS version: tlsv1.0, tlsv1.1, tlsv1.2 or tlsv1.3.", valueName: "version"))
@@ -20,8 +20,51 @@ struct VersionOptions: ParsableArguments {
         valueName: "string"))
     var priority: String?
 
-    /// The policy these options describe, validated before any socket opens.
+    /// The policy these options describe, validated before any socket opens. With `--priority`
+    /// the versions are the priority string's (a GnuTLS option, see ``BackendOption``), and the
+    /// policy is the secure default it replaces.
+    ///
+    /// A range's minimum alone ends at TLS 1.3; its maximum alone starts at TLS 1.2, or at the
+    /// maximum itself if that is lower.
+    ///
+    /// - Throws: ``TLSError/unknownVersion(_:)``, ``TLSError/invalidVersionRange(minimum:maximum:)``,
+    ///   ``TLSError/conflictingOptions(_:)`` or, for an empty `--priority`,
+    ///   ``TLSError/invalidPriority(priority:token:reason:library:)``.
     func policy() throws(TLSError) -> TLSVersionPolicy {
-        try TLSVersionPolicy.from(pin: pin, minimum: minimum, maximum: maximum, priority: priority)
+        if let priority {
+            if pin != nil || minimum != nil || maximum != nil {
+                throw .conflictingOptions("a priority string sets the versions itself: drop --tls-version, --min-version and --max-version, or --priority")
+            }
+            if priority.allSatisfy(\.isWhitespace) {
+                throw .invalidPriority(priority: priority, token: "", reason: "the priority string is empty", library: nil)
+            }
+            return .secureDefault
+        }
+        if let pin {
+            if minimum != nil || maximum != nil {
+                throw .conflictingOptions("--tls-version pins one version: use it alone, or --min-version/--max-version for a range")
+            }
+            return .exactly(try TLSVersion.parse(pin))
+        }
+        switch (minimum, maximum) {
+        case (nil, nil):
+            return .secureDefault
+        case let (min?, nil):
+            return .range(minimum: try TLSVersion.parse(min), maximum: .tlsv1_3)
+        case let (nil, max?):
+            let high = try TLSVersion.parse(max)
+            return .range(minimum: Swift.min(.tlsv1_2, high), maximum: high)
+        case let (min?, max?):
+            let low = try TLSVersion.parse(min)
+            let high = try TLSVersion.parse(max)
+            guard low <= high else { throw .invalidVersionRange(minimum: low, maximum: high) }
+            return .range(minimum: low, maximum: high)
+        }
+    }
+
+    /// What the options enable in a few words, for the listening line: the policy's
+    /// ``TLSVersionPolicy/summary``, or `priority STRING` with `--priority`.
+    func summary(of policy: TLSVersionPolicy) -> String {
+        priority.map { "priority \($0)" } ?? policy.summary
     }
 }

@@ -28,6 +28,12 @@ struct VersionsCommand: ParsableCommand {
             try runOtherBackend()
             return
         }
+        do {
+            _ = try backendOption.resolve()
+        } catch {
+            Console.err("tlshello versions: \(error)")
+            throw ExitCode(2)
+        }
         var rows = TLSVersion.allCases.map { version in
             row(name: version.name, priority: GnuTLSPriority.pin(version), deprecated: version.isDeprecated)
         }

@@ -146,14 +146,6 @@ import Testing
         #expect(error.description.contains("/nonexistent/server.pem"))
     }
 
-    @Test func priorityStringIsRefusedAsAGnuTLSSetting() throws {
-        var configuration = Fixtures.clientConfiguration()
-        configuration.versions = .priorityString("NORMAL:-VERS-ALL:+VERS-TLS1.2")
-        let error = try #require(throws: TLSError.self) { try OpenSSL().makeContext(configuration: configuration) }
-        #expect(error.kind == "invalid-priority")
-        #expect(error.description.contains("GnuTLS"))
-    }
-
     @Test func versionTableSetsSecurityLevelZeroOnlyForDeprecatedVersions() {
         #expect(OpenSSL().describe(.exactly(.tlsv1_0)).contains("@SECLEVEL=0"))
         #expect(OpenSSL().describe(.range(minimum: .tlsv1_1, maximum: .tlsv1_3)).contains("@SECLEVEL=0"))

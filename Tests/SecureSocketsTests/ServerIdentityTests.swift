@@ -81,9 +81,9 @@ import Testing
             let server = try GnuTLS().makeContext(configuration: .makeServerConfiguration(
                 identities: order.enumerated().map { Self.identity($1, "pair\($0)") }))
             var client = TLSConfiguration.makeClientConfiguration()
-            client.versions = .priorityString(Accepts.any.priority(version))
             client.certificateVerification = .none
-            let pair = try TLSSessionPair(client: try GnuTLS().makeContext(configuration: client), server: server,
+            let gnutls = GnuTLS(options: GnuTLSOptions(priority: Accepts.any.priority(version)))
+            let pair = try TLSSessionPair(client: try gnutls.makeContext(configuration: client), server: server,
                                           serverName: "unknown.test")
             try pair.handshake()
             #expect(pair.server.info?.localCertificate?.subject == expected)
@@ -93,9 +93,9 @@ import Testing
     @Test(arguments: cases)
     func theNameThenTheSignatureAlgorithmsPickTheCertificate(_ test: Case) throws {
         var client = TLSConfiguration.makeClientConfiguration()
-        client.versions = .priorityString(test.accepts.priority(test.version))
         client.certificateVerification = .none
-        let pair = try TLSSessionPair(client: try GnuTLS().makeContext(configuration: client),
+        let gnutls = GnuTLS(options: GnuTLSOptions(priority: test.accepts.priority(test.version)))
+        let pair = try TLSSessionPair(client: try gnutls.makeContext(configuration: client),
                                       server: try Self.serverContext(), serverName: test.serverName)
         guard let served = test.served else {
             let failure = #expect(throws: TLSSessionPair.Failure.self) { try pair.handshake() }

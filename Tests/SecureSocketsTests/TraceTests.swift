@@ -96,12 +96,12 @@ import Testing
     }
 
     @Test func helloRetryRequestIsShownWhenTheServerWantsAnotherGroup() throws {
-        var server = TLSConfiguration.makeServerConfiguration(
+        let server = TLSConfiguration.makeServerConfiguration(
             certificateChain: .pem(Fixtures.server.certificatePEM, label: "server.pem"),
             privateKey: .pem(Fixtures.server.privateKeyPEM, label: "server.key"))
-        server.versions = .priorityString("NORMAL:-VERS-ALL:+VERS-TLS1.3:-GROUP-ALL:+GROUP-SECP384R1")
+        let gnutls = GnuTLS(options: GnuTLSOptions(priority: "NORMAL:-VERS-ALL:+VERS-TLS1.3:-GROUP-ALL:+GROUP-SECP384R1"))
         let pair = try TLSSessionPair(client: Fixtures.clientContext(versions: .exactly(.tlsv1_3)),
-                                      server: GnuTLS().makeContext(configuration: server))
+                                      server: gnutls.makeContext(configuration: server))
         let client = Recorder()
         pair.client.traceHandler = { client.events.append($0) }
         try pair.handshake()

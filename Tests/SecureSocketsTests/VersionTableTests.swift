@@ -2,7 +2,7 @@ import GnuTLSBackend
 import SecureSockets
 import Testing
 
-/// The version table, the policies built from command-line options, and their priority strings.
+/// The version table, its policies, and their priority strings (GnuTLS's options).
 @Suite struct VersionTableTests {
     @Test func tableRowsMapToTheirPriorityStrings() {
         #expect(GnuTLSPriority.pin(.tlsv1_0) == "NORMAL:-VERS-ALL:+VERS-TLS1.0")
@@ -18,21 +18,15 @@ import Testing
     }
 
     @Test func rangesListEveryVersionNewestFirst() throws {
-        let policy = try TLSVersionPolicy.from(minimum: "tlsv1.1", maximum: "tlsv1.3")
-        #expect(policy == .range(minimum: .tlsv1_1, maximum: .tlsv1_3))
+        let policy = TLSVersionPolicy.range(minimum: .tlsv1_1, maximum: .tlsv1_3)
+        #expect(policy.versions == [.tlsv1_3, .tlsv1_2, .tlsv1_1])
         #expect(GnuTLSPriority.string(for: policy) == "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:+VERS-TLS1.1")
         #expect(GnuTLSPriority.enabledVersions(GnuTLSPriority.string(for: policy)) == ["TLS1.3", "TLS1.2", "TLS1.1"])
         #expect(policy.deprecatedVersions == [.tlsv1_1])
     }
 
-    @Test func openEndedRanges() throws {
-        #expect(try TLSVersionPolicy.from(minimum: "tlsv1.0") == .range(minimum: .tlsv1_0, maximum: .tlsv1_3))
-        #expect(try TLSVersionPolicy.from(maximum: "tlsv1.2") == .range(minimum: .tlsv1_2, maximum: .tlsv1_2))
-        #expect(try TLSVersionPolicy.from(maximum: "tlsv1.1") == .range(minimum: .tlsv1_1, maximum: .tlsv1_1))
-    }
-
     @Test func defaultIsTLS12To13WithAEADAndForwardSecrecyOnly() throws {
-        let policy = try TLSVersionPolicy.from()
+        let policy = TLSConfiguration.makeClientConfiguration().versions
         #expect(policy == .secureDefault)
         #expect(policy.deprecatedVersions.isEmpty)
         let text = GnuTLSPriority.string(for: policy)
@@ -53,24 +47,12 @@ import Testing
         #expect(message.contains("tlsv1.0, tlsv1.1, tlsv1.2, tlsv1.3"))
     }
 
-    @Test func invertedRangeIsRefused() {
-        #expect(throws: TLSError.invalidVersionRange(minimum: .tlsv1_3, maximum: .tlsv1_1)) {
-            try TLSVersionPolicy.from(minimum: "tlsv1.3", maximum: "tlsv1.1")
-        }
-    }
-
-    @Test func pinAndRangeOrPriorityConflict() {
-        #expect(throws: TLSError.self) { try TLSVersionPolicy.from(pin: "tlsv1.2", minimum: "tlsv1.1") }
-        #expect(throws: TLSError.self) { try TLSVersionPolicy.from(pin: "tlsv1.2", priority: "NORMAL") }
-    }
-
     @Test func badPriorityStringNamesTheTokenWhereGnuTLSStopped() {
         let text = "NORMAL:-VERS-ALL:+VERS-TLS1.2:+BOGUS"
         var configuration = TLSConfiguration.makeClientConfiguration()
-        configuration.versions = .priorityString(text)
         configuration.certificateVerification = .none
         do {
-            _ = try GnuTLS().makeContext(configuration: configuration)
+            _ = try GnuTLS(options: GnuTLSOptions(priority: text)).makeContext(configuration: configuration)
             Issue.record("a bad priority string was accepted")
         } catch {
             guard case let .invalidPriority(priority, token, _, library) = error else {
@@ -81,6 +63,26 @@ import Testing
             #expect(token == "+BOGUS")
             #expect(library?.name == "GNUTLS_E_INVALID_REQUEST")
             #expect(error.description.contains("at '+BOGUS'"))
+        }
+    }
+
+    @Test func aPriorityOptionReplacesThePolicysStringAndIsShownAsGiven() throws {
+        let text = "NORMAL:-VERS-ALL:+VERS-TLS1.2"
+        let gnutls = GnuTLS(options: GnuTLSOptions(priority: text))
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.certificateVerification = .none
+        let context = try #require(try gnutls.makeContext(configuration: configuration) as? GnuTLSContext)
+        #expect(context.priorityString == text)
+        #expect(context.enabledVersions == [.tlsv1_2])
+        #expect(gnutls.describe(.secureDefault) == text)
+        #expect(GnuTLS().describe(.exactly(.tlsv1_1)) == GnuTLSPriority.pin(.tlsv1_1))
+    }
+
+    @Test(arguments: ["", "  \t"])
+    func anEmptyPriorityOptionIsRefused(text: String) {
+        let configuration = TLSConfiguration.makeClientConfiguration()
+        #expect(throws: TLSError.invalidPriority(priority: text, token: "", reason: "the priority string is empty", library: nil)) {
+            try GnuTLS(options: GnuTLSOptions(priority: text)).makeContext(configuration: configuration)
         }
     }
 

@@ -34,6 +34,25 @@ import Testing
         let result = try tlshello(["client", "127.0.0.1", "--backend", "openssl", "--priority", "NORMAL"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("a priority string is a GnuTLS setting"))
+        #expect(result.stderr.contains("use --openssl-ciphers"))
+        #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func openSSLCipherListsChooseTheSuite() throws {
+        let server = try ServerUnderTest(["--tls-version", "tlsv1.2", "--backend", "openssl", "--openssl-ciphers", "ECDHE+CHACHA20"])
+        let result = try server.client(["--tls-version", "tlsv1.2", "--cafile", Paths.demoCertificate])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("CHACHA20"), "\(result.stdout)")
+        let tls13 = try ServerUnderTest(["--backend", "openssl", "--openssl-ciphersuites", "TLS_AES_256_GCM_SHA384"])
+        let reply = try tls13.client(["--cafile", Paths.demoCertificate])
+        #expect(reply.status == 0, "\(reply.stderr)")
+        #expect(reply.stdout.contains("TLS_AES_256_GCM_SHA384"), "\(reply.stdout)")
+    }
+
+    @Test func aBadOpenSSLCipherListIsRefusedInOneLine() throws {
+        let result = try tlshello(["client", "127.0.0.1", "--port", "1", "--backend", "openssl", "--openssl-ciphers", "ECDHE:NOPE"])
+        #expect(result.status == 2)
+        #expect(result.stderr.hasPrefix("tlshello client: invalid cipher list 'ECDHE:NOPE': OpenSSL knows no cipher by this name at 'NOPE'"), "\(result.stderr)")
         #expect(result.stderr.split(separator: "\n").count == 1)
     }
     #else

@@ -1,5 +1,6 @@
 import Foundation
 import GnuTLSBackend
+import GreetingFraming
 import SecureSockets
 import Testing
 

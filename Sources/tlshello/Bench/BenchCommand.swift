@@ -148,7 +148,7 @@ struct BenchCommand: ParsableCommand {
         }
         configuration.applicationProtocols = ApplicationProtocolOption.names(alpn)
         clientCertificate.apply(to: &configuration)
-        let context = try backendOption.resolve().makeContext(configuration: configuration)
+        let context = try backendOption.resolve(priority: versions.priority).makeContext(configuration: configuration)
         Console.warnDeprecated(context)
         for warning in context.warnings { Console.warn(warning) }
         try DescriptorLimit.raise(toAtLeast: connections * (mode == .idle ? 1 : 2) + 64)

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import GreetingFraming
 import SecureSockets
 
 /// One loop of a bench run, on its own thread: exchanges one after another until told to stop,

@@ -1,7 +1,7 @@
 import ArgumentParser
-import GnuTLSBackend
 import HelloHTTPApplication
 import SecureSockets
+import SecureSocketsBackends
 import SecureSocketsNIO
 
 /// `hello-http`: answers `GET /` over HTTPS, HTTP/2 or HTTP/1.1 as ALPN chooses, with GnuTLS's
@@ -30,7 +30,7 @@ struct HelloHTTPCommand: ParsableCommand {
         var configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: .file(options.cert), privateKey: .file(options.key))
         configuration.applicationProtocols = HelloPipeline.applicationProtocols
-        let context = try GnuTLS().makeContext(configuration: configuration)
+        let context = try TLSBackends.default.makeContext(configuration: configuration)
         try HelloServerCommandLine.serve(options) { _ in try TLSServerHandler(context: context) }
     }
 }
