@@ -19,6 +19,9 @@ public struct GnuTLS: TLSBackend {
         try GnuTLSContext(configuration: configuration)
     }
 
+    /// None: GnuTLS does every ``TLSBackendFeature``.
+    public var unsupportedFeatures: [TLSBackendFeature: String] { [:] }
+
     /// The GnuTLS priority string of `policy`.
     public func describe(_ policy: TLSVersionPolicy) -> String {
         GnuTLSPriority.string(for: policy)

@@ -14,6 +14,11 @@ public protocol TLSBackend: Sendable {
 
     /// What this backend makes of a version policy: its own priority text (for display).
     func describe(_ policy: TLSVersionPolicy) -> String
+
+    /// What this backend cannot do, each with the one sentence that says why (empty when it does
+    /// everything). A context refuses a configuration that asks for one of them with that sentence,
+    /// and the conformance suite skips their tests with it.
+    var unsupportedFeatures: [TLSBackendFeature: String] { get }
 }
 
 /// The shared, immutable result of compiling a configuration (credentials, trust, priorities).
