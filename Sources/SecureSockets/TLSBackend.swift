@@ -16,8 +16,8 @@ public protocol TLSBackend: Sendable {
     func describe(_ policy: TLSVersionPolicy) -> String
 
     /// What this backend cannot do, each with the one sentence that says why (empty when it does
-    /// everything). A context refuses a configuration that asks for one of them with that sentence,
-    /// and the conformance suite skips their tests with it.
+    /// everything). A TLS backend refuses a configuration that asks for one of them with that
+    /// sentence (``TLSError/invalidConfiguration(_:)``); the conformance suite skips their tests with it.
     var unsupportedFeatures: [TLSBackendFeature: String] { get }
 }
 

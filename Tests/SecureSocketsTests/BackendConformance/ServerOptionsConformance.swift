@@ -1,0 +1,45 @@
+import GnuTLSBackend
+import SecureSockets
+import Testing
+
+extension BackendConformance {
+    /// What a server may hold beyond one certificate: several certificate/key pairs chosen by the
+    /// client's server name, and OCSP stapling (a client that requires a status refuses a server
+    /// that staples none).
+    @Suite struct ServerOptions {
+        @Test(arguments: BackendPair.all, [("rsa.test", "CN=rsa.test"), ("ec.test", "CN=ec.test"), ("x.wild.test", "CN=wild.test")])
+        func theServerNamePicksTheCertificate(backends: BackendPair, expected: (String, String)) throws {
+            try backends.require(.encryption, .severalIdentities)
+            let (name, subject) = expected
+            let server = TLSConfiguration.makeServerConfiguration(identities: [
+                ServerIdentityTests.identity(ServerIdentityTests.rsa, "rsa"),
+                ServerIdentityTests.identity(ServerIdentityTests.ecdsa, "ecdsa"),
+                ServerIdentityTests.identity(ServerIdentityTests.wildcard, "wild"),
+            ])
+            var client = Fixtures.clientConfiguration(trust: nil)
+            client.trustRoots = .pem([ServerIdentityTests.rsa, ServerIdentityTests.ecdsa, ServerIdentityTests.wildcard]
+                .map(\.certificatePEM).joined(), label: "trust.pem")
+            let pair = try backends.sessions(client: client, server: server, serverName: name)
+            try pair.handshake()
+            #expect(pair.client.info?.peerCertificates.first?.subject == subject)
+            #expect(pair.client.info?.verification == "verified (chain and name \(name))")
+            #expect(pair.server.info?.serverName == name)
+        }
+
+        @Test(arguments: BackendPair.all, [TLSVersion.tlsv1_2, .tlsv1_3])
+        func aClientRequiringAnOCSPStatusRefusesAServerWithout(backends: BackendPair, version: TLSVersion) throws {
+            try backends.require(.encryption, .ocspStapling)
+            var client = Fixtures.clientConfiguration(versions: .exactly(version))
+            client.requiresOCSPStatus = true
+            let pair = try backends.sessions(client: client, server: Fixtures.serverConfiguration(versions: .exactly(version)))
+            let failure = try #require(throws: TLSSessionPair.Failure.self) { try pair.handshake() }
+            guard case let .ocspStatusRequired(reason, alert)? = failure.client else {
+                Issue.record("not an OCSP refusal: \(String(describing: failure.client))")
+                return
+            }
+            #expect(reason == "the server stapled no OCSP response")
+            #expect(alert?.code == 113)
+            #expect(failure.server?.description.contains("bad_certificate_status_response") == true)
+        }
+    }
+}
