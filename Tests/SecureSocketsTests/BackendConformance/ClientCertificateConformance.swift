@@ -25,22 +25,6 @@ extension BackendConformance {
             return configuration
         }
 
-        /// Both sides' errors: the handshake's, then, when a TLS 1.3 client finished before the
-        /// server's verdict, the client's first read.
-        static func refusal(_ pair: TLSSessionPair) throws -> (client: TLSError, server: TLSError) {
-            var client: TLSError?
-            var server: TLSError?
-            do { try pair.handshake() } catch {
-                client = error.client
-                server = error.server
-            }
-            if client == nil {
-                pair.transfer()
-                do { _ = try pair.client.read(maximum: 1024) } catch { client = error }
-            }
-            return (try #require(client, "the client did not fail"), try #require(server, "the server did not fail"))
-        }
-
         @Test(arguments: BackendPair.all, versions)
         func requiredCertificateIsVerifiedAndReported(backends: BackendPair, version: TLSVersion) throws {
             try backends.require(.encryption, .clientCertificates)
@@ -60,7 +44,7 @@ extension BackendConformance {
         func missingCertificateIsRefusedOnBothSides(backends: BackendPair, version: TLSVersion) throws {
             try backends.require(.encryption, .clientCertificates)
             let pair = try backends.sessions(client: Self.client(nil, version: version), server: Self.server(version: version))
-            let (client, server) = try Self.refusal(pair)
+            let (client, server) = try ClientAuthenticationTests.refusal(pair)
             let alert = version == .tlsv1_3 ? "certificate_required" : "handshake_failure"
             #expect(server.description.hasPrefix("handshake failed: the client sent no certificate, and this server requires one"))
             #expect(client.kind == "handshake-failed")
@@ -71,7 +55,7 @@ extension BackendConformance {
         func unknownIssuerIsRefusedOnBothSides(backends: BackendPair, version: TLSVersion) throws {
             try backends.require(.encryption, .clientCertificates)
             let pair = try backends.sessions(client: Self.client(Clients.stranger, version: version), server: Self.server(version: version))
-            let (client, server) = try Self.refusal(pair)
+            let (client, server) = try ClientAuthenticationTests.refusal(pair)
             guard case let .verificationFailed(details) = server else {
                 Issue.record("not a verification failure: \(server)")
                 return
