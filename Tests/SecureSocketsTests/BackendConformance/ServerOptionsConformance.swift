@@ -39,7 +39,25 @@ extension BackendConformance {
             }
             #expect(reason == "the server stapled no OCSP response")
             #expect(alert?.code == 113)
-            #expect(failure.server?.description.contains("bad_certificate_status_response") == true)
+            #if OpenSSL
+            if backends.client == .openssl && backends.server == .gnutls && version == .tlsv1_3 {
+                // A declared difference: an OpenSSL client sends its alert before it turns on its
+                // TLS 1.3 handshake keys, in plaintext; a GnuTLS server, already reading with
+                // those keys, cannot decrypt it.
+                #expect(failure.server?.libraryError?.name == "GNUTLS_E_DECRYPTION_FAILED")
+                return
+            }
+            #endif
+            // Each library names the alert in its own words; its number is the same.
+            #expect(Self.receivedAlert(failure.server)?.code == 113)
+        }
+
+        /// The alert a side that failed had received, as its error carries it.
+        static func receivedAlert(_ error: TLSError?) -> TLSAlert? {
+            switch error {
+            case let .alertReceived(alert, _)?, let .handshakeFailed(_, _, alert?)?: return alert
+            default: return nil
+            }
         }
     }
 }
