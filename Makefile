@@ -132,7 +132,7 @@ clean-examples:
 # --- end of examples ---
 
 # --- OpenSSL backend (package trait OpenSSL) ---
-#   make test-openssl  the OpenSSL backend's tests, built with --traits OpenSSL in .build-openssl (needs libssl-dev, a test dependency only); `make test` runs them too when libssl-dev is installed
+#   make test-openssl  the OpenSSL backend's tests and the backend conformance suite on GnuTLS, OpenSSL, plaintext and the crossed pairs, built with --traits OpenSSL in .build-openssl (needs libssl-dev, a test dependency only); `make test` runs them too when libssl-dev is installed
 OPENSSL_SCRATCH := .build-openssl
 HAVE_LIBSSL_DEV := $(shell pkg-config --exists openssl 2>/dev/null && echo yes)
 
@@ -141,7 +141,7 @@ HAVE_LIBSSL_DEV := $(shell pkg-config --exists openssl 2>/dev/null && echo yes)
 test-openssl: test-deps
 	@scripts/ensure-packages.sh test "libssl-dev:"
 	$(SWIFT) build --traits OpenSSL --build-tests --scratch-path $(OPENSSL_SCRATCH)
-	$(SWIFT) test --traits OpenSSL --skip-build --scratch-path $(OPENSSL_SCRATCH) --filter 'OpenSSLBackendTests|CLIBackendTests'
+	$(SWIFT) test --traits OpenSSL --skip-build --scratch-path $(OPENSSL_SCRATCH) --filter 'OpenSSLBackendTests|CLIBackendTests|BackendConformance'
 
 ifeq ($(HAVE_LIBSSL_DEV),yes)
 test: test-openssl

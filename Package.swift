@@ -113,6 +113,10 @@ package.products += [.library(name: "OpenSSLBackend", targets: ["OpenSSLBackend"
 if let cli = package.targets.first(where: { $0.name == "tlshello" }) {
     cli.dependencies.append(.target(name: "OpenSSLBackend", condition: .when(traits: ["OpenSSL"])))
 }
+// The backend conformance suite (Tests/SecureSocketsTests/BackendConformance) runs on OpenSSL too, with the trait only.
+if let tests = package.targets.first(where: { $0.name == "SecureSocketsTests" }) {
+    tests.dependencies.append(.target(name: "OpenSSLBackend", condition: .when(traits: ["OpenSSL"])))
+}
 package.targets += [
     // The system OpenSSL 3 (pkg-config openssl) plus a header of static inline shims for its macros.
     .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),

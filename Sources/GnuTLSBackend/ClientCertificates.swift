@@ -77,26 +77,10 @@ enum ClientCertificates {
         let handle = session.session
         guard session.role == .client, gnutls_certificate_client_get_request_status(handle) != 0 else { return nil }
         let sent = sentCertificate(handle)
-        let name = TLSWire.alertName(alert.code)
-        guard let sent else {
-            let noCertificate: Set<UInt32> = [GNUTLS_A_CERTIFICATE_REQUIRED.rawValue, GNUTLS_A_HANDSHAKE_FAILURE.rawValue,
-                                              GNUTLS_A_BAD_CERTIFICATE.rawValue, GNUTLS_A_CERTIFICATE_UNKNOWN.rawValue]
-            let had = session.context.configuration.certificateChain != nil
-                ? "this side sent none (its certificate does not suit what the server accepts)"
-                : "this side has none to send"
-            guard noCertificate.contains(UInt32(alert.code)) else {
-                // Some servers answer a missing certificate with another alert (gnutls-serv under
-                // TLS 1.2: decode_error); the request and the empty answer are still the likely cause.
-                return .handshakeFailed(reason: "the server asked for a client certificate and \(had); it then refused the handshake with \(name), probably because it requires one",
-                                        library: library, alert: alert)
-            }
-            return .handshakeFailed(reason: "the server requires a client certificate and \(had); it answered \(name)",
-                                    library: library, alert: alert)
-        }
-        guard let meaning = meanings[UInt32(alert.code)] else { return nil }
-        let subject = sent.commonName.map { "CN=\($0)" } ?? sent.subject
-        return .handshakeFailed(reason: "the server refused this side's certificate \(subject): \(meaning) (\(name))",
-                                library: library, alert: alert)
+        guard let reason = ClientCertificateRefusal.reason(
+            for: alert, sentSubject: sent.map(ClientCertificateRefusal.subject(of:)),
+            hasCertificate: session.context.configuration.certificateChain != nil) else { return nil }
+        return .handshakeFailed(reason: reason, library: library, alert: alert)
     }
 
     /// How a server checked its client, for ``SessionInfo/verification``: `no client certificate
@@ -156,17 +140,4 @@ enum ClientCertificates {
         guard let usage, usage & UInt32(GNUTLS_KEY_DIGITAL_SIGNATURE) == 0 else { return nil }
         return "certificate \(chain.label) may not sign (its key usage lacks digitalSignature), so it cannot authenticate a TLS client"
     }
-
-    /// What a certificate alert from a server says about the client's certificate.
-    private static let meanings: [UInt32: String] = [
-        GNUTLS_A_UNKNOWN_CA.rawValue: "it does not trust the certificate's issuer",
-        GNUTLS_A_CERTIFICATE_EXPIRED.rawValue: "it finds the certificate expired or not yet valid",
-        GNUTLS_A_UNSUPPORTED_CERTIFICATE.rawValue: "the certificate is not for TLS client authentication, or of a kind it does not take",
-        GNUTLS_A_CERTIFICATE_REVOKED.rawValue: "it finds the certificate revoked",
-        GNUTLS_A_BAD_CERTIFICATE.rawValue: "it finds the certificate bad (corrupt, or a signature that does not verify)",
-        GNUTLS_A_CERTIFICATE_UNKNOWN.rawValue: "it cannot accept the certificate",
-        GNUTLS_A_ACCESS_DENIED.rawValue: "it denies this certificate access",
-        GNUTLS_A_DECRYPT_ERROR.rawValue: "the certificate's signature over the handshake (CertificateVerify) did not verify",
-        GNUTLS_A_HANDSHAKE_FAILURE.rawValue: "it refused the handshake",
-    ]
 }

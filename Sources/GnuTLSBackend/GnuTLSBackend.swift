@@ -24,6 +24,9 @@ public struct GnuTLS: TLSBackend {
         try GnuTLSContext(configuration: configuration, options: options)
     }
 
+    /// None: GnuTLS does every ``TLSBackendFeature``.
+    public var unsupportedFeatures: [TLSBackendFeature: String] { [:] }
+
     /// The GnuTLS priority string a context for `policy` compiles: ``GnuTLSOptions/priority``
     /// when set, the version table's string otherwise.
     public func describe(_ policy: TLSVersionPolicy) -> String {

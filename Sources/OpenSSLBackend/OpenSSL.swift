@@ -28,6 +28,18 @@ public struct OpenSSL: TLSBackend {
         try OpenSSLContext(configuration: configuration, options: options)
     }
 
+    /// What this backend does not take yet, each refused by ``makeContext(configuration:)`` with
+    /// its sentence (the GnuTLS backend does them all).
+    public var unsupportedFeatures: [TLSBackendFeature: String] { Self.unsupported }
+
+    /// The declaration, in one place: an entry goes when the backend learns the feature.
+    static let unsupported: [TLSBackendFeature: String] = [
+        .severalIdentities: "the OpenSSL backend does not take several certificate/key pairs yet; use the GnuTLS backend",
+        .ocspStapling: "the OpenSSL backend does not staple or require OCSP responses yet; use the GnuTLS backend",
+        .sharedTicketKeys: "the OpenSSL backend does not take a shared ticket key yet; use the GnuTLS backend",
+        .publicKeyPins: "the OpenSSL backend does not check public key pins yet; use the GnuTLS backend",
+    ]
+
     /// What OpenSSL makes of a version policy: its protocol range and cipher lists (with
     /// ``options``), and the security level.
     public func describe(_ policy: TLSVersionPolicy) -> String {

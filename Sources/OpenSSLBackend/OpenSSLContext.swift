@@ -115,17 +115,10 @@ public final class OpenSSLContext: TLSContext, @unchecked Sendable {
         }
     }
 
-    /// Refuses what this backend does not do yet, in words, rather than ignoring it.
+    /// Refuses what this backend does not do yet (``OpenSSL/unsupportedFeatures``), in words,
+    /// rather than ignoring it.
     private static func refuseUnsupported(_ configuration: TLSConfiguration) throws(TLSError) {
-        var missing: [String] = []
-        if !configuration.additionalIdentities.isEmpty { missing.append("several certificate/key pairs") }
-        if configuration.ocspResponse != nil { missing.append("OCSP stapling") }
-        if configuration.requiresOCSPStatus { missing.append("requiring an OCSP status") }
-        if configuration.ticketKey != nil { missing.append("a shared ticket key") }
-        if !configuration.publicKeyPins.isEmpty && configuration.role == .client { missing.append("public key pins") }
-        if !missing.isEmpty {
-            throw .invalidConfiguration("the OpenSSL backend does not support \(missing.joined(separator: ", ")) yet; use the GnuTLS backend")
-        }
+        try OpenSSL().refuseUnsupportedFeatures(of: configuration)
     }
 }
 #endif

@@ -17,6 +17,7 @@ enum OpenSSLHandshakeFailure {
             return .verificationFailed(PeerVerification.failure(session))
         }
         if let alert = session.alertReceived {
+            if let refusal = session.clientCertificateRefusal(alert, library: library) { return refusal }
             if alert.code == UInt8(SSL_AD_PROTOCOL_VERSION) {
                 return .noCommonVersion(detail: "this side offered \(offered); the peer answered \(alert)",
                                         library: library, alert: alert)

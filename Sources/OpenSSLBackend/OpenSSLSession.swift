@@ -163,10 +163,7 @@ package final class OpenSSLSession: TLSSession {
             let library = OpenSSLError.drain()
             if let alert = alertReceived, alert.isFatal {
                 // TLS 1.3: the client's handshake ends before the server judges its certificate.
-                if role == .client && alert.code == 116 && context.configuration.certificateChain == nil {
-                    throw .handshakeFailed(reason: "the server requires a client certificate and this side has none to send; it answered \(TLSWire.alertName(alert.code))",
-                                           library: library, alert: alert)
-                }
+                if let refusal = clientCertificateRefusal(alert, library: library) { throw refusal }
                 throw .alertReceived(alert, library: library)
             }
             if inputEnded { throw .prematureClose(library: library) }
@@ -230,8 +227,10 @@ package final class OpenSSLSession: TLSSession {
 
     /// For a client, the session as DER (`i2d_SSL_SESSION`) once it can resume.
     public var resumptionTicket: TLSResumptionTicket? {
+        // A session without a ticket could resume only from a server's session cache, which the
+        // other backend does not keep: as documented, no ticket from the server means nil.
         guard role == .client, isHandshakeComplete, let session = SSL_get_session(ssl.pointer),
-              SSL_SESSION_is_resumable(session) == 1 else { return nil }
+              SSL_SESSION_is_resumable(session) == 1, SSL_SESSION_has_ticket(session) == 1 else { return nil }
         let length = i2d_SSL_SESSION(session, nil)
         guard length > 0 else { return nil }
         var bytes = [UInt8](repeating: 0, count: Int(length))

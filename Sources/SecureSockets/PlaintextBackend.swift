@@ -15,6 +15,25 @@ public struct PlaintextBackend: TLSBackend {
 
     /// `none`: plaintext has no versions.
     public func describe(_ policy: TLSVersionPolicy) -> String { "none" }
+
+    /// Everything but moving bytes: there is no handshake, no certificate and no record layer.
+    public var unsupportedFeatures: [TLSBackendFeature: String] { Self.unsupported }
+
+    private static let unsupported: [TLSBackendFeature: String] = [
+        .encryption: "plaintext has no handshake and no versions: bytes pass through unprotected",
+        .legacyVersions: "plaintext has no TLS versions, old or new",
+        .certificateVerification: "plaintext presents and verifies no certificates",
+        .clientCertificates: "plaintext asks for and verifies no client certificates",
+        .applicationProtocols: "plaintext has no handshake to negotiate an application protocol in",
+        .resumption: "plaintext has no session to resume",
+        .closeNotify: "plaintext sends no close_notify: the end of the transport is the only end it knows",
+        .publicKeyPins: "plaintext sees no certificate whose key a pin could match",
+        .ocspStapling: "plaintext has no certificate to staple an OCSP response for",
+        .severalIdentities: "plaintext presents no certificate, so none to choose by server name",
+        .sharedTicketKeys: "plaintext issues no tickets to encrypt with a shared key",
+        .trace: "plaintext exchanges no TLS messages to trace",
+        .keyLog: "plaintext has no session secrets to log",
+    ]
 }
 
 /// The context of ``PlaintextBackend``.

@@ -15,6 +15,11 @@ public protocol TLSBackend: Sendable {
     /// What this backend makes of a version policy, in its own words (for display): GnuTLS's
     /// priority string, OpenSSL's protocol range and cipher lists.
     func describe(_ policy: TLSVersionPolicy) -> String
+
+    /// What this backend cannot do, each with the one sentence that says why (empty when it does
+    /// everything). A TLS backend refuses a configuration that asks for one of them with that
+    /// sentence (``TLSError/invalidConfiguration(_:)``); the conformance suite skips their tests with it.
+    var unsupportedFeatures: [TLSBackendFeature: String] { get }
 }
 
 /// The shared, immutable result of compiling a configuration (credentials, trust, priorities).

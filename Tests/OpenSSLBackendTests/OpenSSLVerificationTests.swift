@@ -9,8 +9,9 @@ import OpenSSLBackend
 import SecureSockets
 import Testing
 
-/// An OpenSSL client refuses what a GnuTLS client refuses, in the same words, whichever backend
-/// the server runs on.
+/// What the server side of an OpenSSL client's refusal hears, and the server certificate
+/// described as GnuTLS describes it (the client's refusals, in the same words on every backend,
+/// are in the backend conformance suite, BackendConformance).
 @Suite struct OpenSSLVerificationTests {
     static func failure(server certificate: GeneratedCertificate, trust: GeneratedCertificate?,
                         serverBackend: Backend) throws -> TLSSessionPair.Failure {
@@ -40,43 +41,6 @@ import Testing
             // plaintext; a GnuTLS server, reading with those keys already, cannot decrypt it.
             #expect(failure.server?.libraryError?.name == "GNUTLS_E_DECRYPTION_FAILED")
         }
-    }
-
-    @Test(arguments: Backend.allCases)
-    func unknownIssuerNamesTheFingerprint(server: Backend) throws {
-        let failure = try Self.failure(server: Fixtures.server, trust: Fixtures.other, serverBackend: server)
-        #expect(Self.problems(failure) == [.unknownIssuer(issuer: "CN=localhost,O=tlshello tests",
-                                                           sha256Fingerprint: Fixtures.server.info.sha256Fingerprint)])
-    }
-
-    @Test(arguments: Backend.allCases)
-    func nameMismatchListsTheCertificateNames(server: Backend) throws {
-        let failure = try Self.failure(server: Fixtures.wrongName, trust: Fixtures.wrongName, serverBackend: server)
-        #expect(Self.problems(failure) == [.nameMismatch(expected: "localhost", names: ["www.example.invalid"])])
-        #expect(failure.client?.description == "certificate verification failed: name mismatch: asked for localhost, the certificate names www.example.invalid")
-    }
-
-    @Test func gnuTLSAndOpenSSLClientsDescribeTheSameFailureAlike() throws {
-        for (certificate, trust) in [(Fixtures.expired, Fixtures.expired), (Fixtures.wrongName, Fixtures.wrongName),
-                                     (Fixtures.server, Fixtures.other)] {
-            var results: [String] = []
-            for client in Backend.allCases {
-                let pair = try TLSSessionPair(
-                    client: client.backend.makeContext(configuration: Fixtures.clientConfiguration(trust: trust)),
-                    server: OpenSSL().makeContext(configuration: Fixtures.serverConfiguration(certificate)))
-                let failure = try #require(throws: TLSSessionPair.Failure.self) { try pair.handshake() }
-                results.append(failure.client?.description ?? "")
-            }
-            #expect(results[0] == results[1])
-        }
-    }
-
-    @Test func noVerificationAcceptsAnyCertificate() throws {
-        let pair = try TLSSessionPair(
-            client: OpenSSL().makeContext(configuration: Fixtures.clientConfiguration(trust: Fixtures.other, verification: .none)),
-            server: OpenSSL().makeContext(configuration: Fixtures.serverConfiguration(Fixtures.expired)))
-        try pair.handshake()
-        #expect(pair.client.info?.verification == "not verified (insecure)")
     }
 
     @Test func serverCertificateDescriptionMatchesGnuTLS() throws {

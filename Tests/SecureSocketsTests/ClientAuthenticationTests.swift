@@ -71,7 +71,7 @@ import Testing
 
     /// Runs the handshake and the client's first read, the way a client meets a refusal that
     /// comes after its own handshake ended (TLS 1.3); returns both sides' errors.
-    private func refusal(_ pair: TLSSessionPair) throws -> (client: TLSError, server: TLSError) {
+    static func refusal(_ pair: TLSSessionPair) throws -> (client: TLSError, server: TLSError) {
         var client: TLSError?
         var server: TLSError?
         do { try pair.handshake() } catch {
@@ -132,7 +132,7 @@ import Testing
     @Test(arguments: versions)
     func requestStillRefusesACertificateThatFails(version: TLSVersion) throws {
         let pair = try TLSSessionPair(client: Self.client(Clients.stranger, version: version), server: Self.server(.request, version: version))
-        let (client, server) = try refusal(pair)
+        let (client, server) = try Self.refusal(pair)
         #expect(server.kind == "verification-failed")
         #expect(client.description.contains("(unknown_ca)"))
     }
@@ -140,7 +140,7 @@ import Testing
     @Test(arguments: versions)
     func requireRefusesAClientWithoutACertificate(version: TLSVersion) throws {
         let pair = try TLSSessionPair(client: Self.client(nil, version: version), server: Self.server(.require, version: version))
-        let (client, server) = try refusal(pair)
+        let (client, server) = try Self.refusal(pair)
         let alert = version == .tlsv1_3 ? "certificate_required" : "handshake_failure"
         #expect(server.description.hasPrefix("handshake failed: the client sent no certificate, and this server requires one ["))
         guard case let .handshakeFailed(_, _, sent) = server else { Issue.record("\(server)"); return }
@@ -151,7 +151,7 @@ import Testing
     @Test(arguments: versions)
     func unknownIssuerIsRefusedWithUnknownCA(version: TLSVersion) throws {
         let pair = try TLSSessionPair(client: Self.client(Clients.stranger, version: version), server: Self.server(.require, version: version))
-        let (client, server) = try refusal(pair)
+        let (client, server) = try Self.refusal(pair)
         guard case let .verificationFailed(details) = server else { Issue.record("\(server)"); return }
         #expect(details.peer == .client)
         #expect(details.certificate?.subject == "CN=mallory")
@@ -162,7 +162,7 @@ import Testing
     @Test(arguments: versions)
     func expiredCertificateIsRefusedWithCertificateExpired(version: TLSVersion) throws {
         let pair = try TLSSessionPair(client: Self.client(Clients.expired, version: version), server: Self.server(.require, version: version))
-        let (client, server) = try refusal(pair)
+        let (client, server) = try Self.refusal(pair)
         #expect(server.description == "client certificate verification failed: certificate expired on 2020-09-13 12:26:40 UTC")
         #expect(client.description.hasPrefix("handshake failed: the server refused this side's certificate CN=dave: it finds the certificate expired or not yet valid (certificate_expired) ["))
     }
@@ -170,7 +170,7 @@ import Testing
     @Test(arguments: versions)
     func serverOnlyCertificateIsRefusedWithUnsupportedCertificate(version: TLSVersion) throws {
         let pair = try TLSSessionPair(client: Self.client(Clients.serverOnly, version: version), server: Self.server(.require, version: version))
-        let (client, server) = try refusal(pair)
+        let (client, server) = try Self.refusal(pair)
         #expect(server.description == "client certificate verification failed: the certificate is for TLS server authentication only, not for TLS client authentication")
         #expect(client.description.hasPrefix("handshake failed: the server refused this side's certificate CN=erin: the certificate is not for TLS client authentication, or of a kind it does not take (unsupported_certificate) ["))
     }

@@ -11,19 +11,11 @@ import Testing
     }
 
     private func tracedExchange(_ version: TLSVersion) throws -> (client: Recorder, server: Recorder) {
-        let pair = try TLSSessionPair(client: Fixtures.clientContext(versions: .exactly(version)),
-                                      server: Fixtures.serverContext(versions: .exactly(version)))
+        let events = try BackendConformance.Trace.traces(BackendPair(client: .gnutls, server: .gnutls), version: version)
         let client = Recorder()
         let server = Recorder()
-        pair.client.traceHandler = { client.events.append($0) }
-        pair.server.traceHandler = { server.events.append($0) }
-        try pair.handshake()
-        try pair.client.write("Hola soy tu cliente")
-        _ = try pair.deliver(from: pair.client, to: pair.server)
-        try pair.server.write("Hola soy tu servidor....")
-        try pair.server.close()
-        _ = try pair.deliver(from: pair.server, to: pair.client)
-        _ = try pair.client.read(maximum: 100)
+        client.events = events.client
+        server.events = events.server
         return (client, server)
     }
 

@@ -1,0 +1,79 @@
+import GnuTLSBackend
+import SecureSockets
+import Testing
+
+extension BackendConformance {
+    /// The trace: every message of a handshake, an exchange and a close, named alike and in the
+    /// same order each way on every backend, for each version (when a server sends its TLS 1.3
+    /// tickets, before or after the client's Finished reaches it, is the library's choice).
+    @Suite struct Trace {
+        /// Both sides' events of one exchange: a handshake, one message each way, the server's close.
+        static func traces(_ backends: BackendPair, version: TLSVersion) throws -> (client: [TLSTraceEvent], server: [TLSTraceEvent]) {
+            let pair = try backends.sessions(client: Fixtures.clientConfiguration(versions: .exactly(version)),
+                                             server: Fixtures.serverConfiguration(versions: .exactly(version)))
+            var client: [TLSTraceEvent] = []
+            var server: [TLSTraceEvent] = []
+            pair.client.traceHandler = { client.append($0) }
+            pair.server.traceHandler = { server.append($0) }
+            try pair.handshake()
+            try pair.client.write("Hola soy tu cliente")
+            _ = try pair.deliver(from: pair.client, to: pair.server)
+            try pair.server.write("Hola soy tu servidor....")
+            try pair.server.close()
+            _ = try pair.deliver(from: pair.server, to: pair.client)
+            _ = try pair.client.read(maximum: 100)
+            return (client, server)
+        }
+
+        /// The messages one side `sent` (or received), in order. Consecutive application data
+        /// records count once: a TLS 1.0 sender may split a write in two (OpenSSL sends each CBC
+        /// write as 1 byte, then the rest, against BEAST).
+        static func names(_ events: [TLSTraceEvent], sent: Bool) -> [String] {
+            var names: [String] = []
+            for event in events where (event.direction == .sent) == sent {
+                if event.message == "application data" && names.last == event.message { continue }
+                names.append(event.message)
+            }
+            return names
+        }
+
+        /// A declared difference: OpenSSL's message callback does not report a ChangeCipherSpec
+        /// it receives (it reports the ones it sends), so what an OpenSSL side receives is
+        /// compared without them; a GnuTLS side shows them all.
+        static func received(_ names: [String], by receiver: ConformanceBackend) -> [String] {
+            receiver == .gnutls ? names : names.filter { $0 != "ChangeCipherSpec" }
+        }
+
+        /// What the client sends and receives at `version`; the server receives what the client
+        /// sends and sends what it receives.
+        static func expectedClientMessages(_ version: TLSVersion) -> (sent: [String], received: [String]) {
+            version == .tlsv1_3
+                ? (["ClientHello", "ChangeCipherSpec", "Finished", "application data"],
+                   ["ServerHello", "ChangeCipherSpec", "EncryptedExtensions", "Certificate", "CertificateVerify", "Finished",
+                    "NewSessionTicket", "NewSessionTicket", "application data", "Alert"])
+                : (["ClientHello", "ClientKeyExchange", "ChangeCipherSpec", "Finished", "application data"],
+                   ["ServerHello", "Certificate", "ServerKeyExchange", "ServerHelloDone", "NewSessionTicket", "ChangeCipherSpec",
+                    "Finished", "application data", "Alert"])
+        }
+
+        @Test(arguments: BackendPair.all, TLSVersion.allCases)
+        func everyMessageIsTracedInOrderEachWay(backends: BackendPair, version: TLSVersion) throws {
+            try backends.require(versions: version)
+            try backends.require(.trace)
+            let (client, server) = try Self.traces(backends, version: version)
+            let expected = Self.expectedClientMessages(version)
+            #expect(Self.names(client, sent: true) == expected.sent)
+            #expect(Self.names(server, sent: false) == Self.received(expected.sent, by: backends.server))
+            #expect(Self.names(client, sent: false) == Self.received(expected.received, by: backends.client))
+            #expect(Self.names(server, sent: true) == expected.received)
+
+            let hello = try #require(client.first { $0.message == "ServerHello" })
+            #expect(hello.details.hasPrefix("\(version.displayName), TLS_"))
+            let certificate = try #require(client.first { $0.message == "Certificate" })
+            #expect(certificate.details.hasPrefix("CN=localhost,O=tlshello tests (RSA 2048, RSA-SHA256), valid until ")
+                    || certificate.details.hasPrefix("CN=localhost (RSA 2048, RSA-SHA256), valid until "))
+            #expect(client.last?.details.hasPrefix("close_notify (warning") == true)
+            #expect(client.allSatisfy { !$0.explanation.isEmpty })
+        }
+    }
+}
