@@ -75,5 +75,23 @@ extension BackendConformance {
             #expect(client.last?.details.hasPrefix("close_notify (warning") == true)
             #expect(client.allSatisfy { !$0.explanation.isEmpty })
         }
+
+        /// Whether the record that carried `message` is encrypted in a successful exchange at
+        /// `version`: in TLS 1.3 everything but the hellos and ChangeCipherSpec; before it, what
+        /// each side sends after its ChangeCipherSpec (Finished, the data, the closing alert).
+        static func travelsEncrypted(_ message: String, version: TLSVersion) -> Bool {
+            if version == .tlsv1_3 { return !["ClientHello", "ServerHello", "HelloRetryRequest", "ChangeCipherSpec"].contains(message) }
+            return ["Finished", "application data", "Alert"].contains(message)
+        }
+
+        @Test(arguments: BackendPair.all, TLSVersion.allCases)
+        func everyMessageSaysWhetherItsRecordWasEncrypted(backends: BackendPair, version: TLSVersion) throws {
+            try backends.require(versions: version)
+            try backends.require(.trace)
+            let (client, server) = try Self.traces(backends, version: version)
+            for event in client + server {
+                #expect(event.encrypted == Self.travelsEncrypted(event.message, version: version), "\(event.line)")
+            }
+        }
     }
 }
