@@ -125,7 +125,6 @@ public final class OpenSSLContext: TLSContext, @unchecked Sendable {
         if configuration.ocspResponse != nil { missing.append("OCSP stapling") }
         if configuration.requiresOCSPStatus { missing.append("requiring an OCSP status") }
         if configuration.ticketKey != nil { missing.append("a shared ticket key") }
-        if !configuration.publicKeyPins.isEmpty && configuration.role == .client { missing.append("public key pins") }
         if !missing.isEmpty {
             throw .invalidConfiguration("the OpenSSL backend does not support \(missing.joined(separator: ", ")) yet; use the GnuTLS backend")
         }

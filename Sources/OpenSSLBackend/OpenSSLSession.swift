@@ -16,6 +16,8 @@ public final class OpenSSLSession: TLSSession {
 
     /// What the verification callbacks found about the peer's chain (see ``PeerVerification``).
     var verificationFindings: [PeerVerification.Finding] = []
+    /// The server's chain as verified, when none of its keys matched the configured pins.
+    var pinMismatch: [CertificateInfo]?
     /// The peer's leaf as verification saw it.
     var verifiedLeaf: CertificateInfo?
     /// The extended key usages of the peer's leaf, in words.

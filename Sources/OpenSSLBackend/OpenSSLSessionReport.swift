@@ -34,6 +34,9 @@ enum OpenSSLSessionReport {
         case (.client, .none): verification = "not verified (insecure)"
         }
         let resumed = SSL_session_reused(ssl) == 1
+        if session.role == .client && !configuration.publicKeyPins.isEmpty && !resumed {
+            verification += ", public key pin matched"
+        }
         let serverName: String?
         if session.role == .server {
             serverName = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name).map { String(cString: $0) }
