@@ -45,10 +45,7 @@ public final class OpenSSLContext: TLSContext, @unchecked Sendable {
             chain = try PEMReader.certificates(source)
             let key = try PEMReader.privateKey(keySource)
             try Self.use(chain: chain, key: key, certificateLabel: source.label, keyLabel: keySource.label, in: ctx)
-            let leaf = CertificateDescription.info(chain[0].pointer)
-            if leaf.isExpired() {
-                warnings.append("the certificate \(source.label) expired on \(leaf.notAfter.utcText): peers that verify it will refuse it")
-            }
+            warnings += Self.warnings(chain: chain, label: source.label, role: configuration.role)
         }
         try OpenSSLTrust.configure(configuration, in: ctx)
 
@@ -116,6 +113,25 @@ public final class OpenSSLContext: TLSContext, @unchecked Sendable {
         guard SSL_CTX_use_PrivateKey(ctx, key.pointer) == 1, SSL_CTX_check_private_key(ctx) == 1 else {
             throw .keyMismatch(certificatePath: certificateLabel, keyPath: keyLabel, library: OpenSSLError.drain())
         }
+    }
+
+    /// What a user should know about a certificate this side presents, in the GnuTLS backend's
+    /// words: out of its validity period, a weak chain, a client certificate that may not sign.
+    static func warnings(chain: [X509Handle], label: String, role: TLSConfiguration.Role) -> [String] {
+        guard let first = chain.first else { return [] }
+        var warnings: [String] = []
+        let leaf = CertificateDescription.info(first.pointer)
+        if leaf.isExpired() {
+            warnings.append("certificate \(label) (\(leaf.subject)) expired on \(leaf.notAfter.utcText): a peer that verifies will refuse it")
+        } else if leaf.isNotYetValid() {
+            warnings.append("certificate \(label) (\(leaf.subject)) is not valid before \(leaf.notBefore.utcText)")
+        }
+        if let weak = ChainStrength.warning(forOwnChain: chain, label: label) { warnings.append(weak) }
+        if role == .client, X509_get_extension_flags(first.pointer) & UInt32(EXFLAG_KUSAGE) != 0,
+           X509_get_key_usage(first.pointer) & UInt32(KU_DIGITAL_SIGNATURE) == 0 {
+            warnings.append("certificate \(label) may not sign (its key usage lacks digitalSignature), so it cannot authenticate a TLS client")
+        }
+        return warnings
     }
 
     /// Refuses what this backend does not do yet, in words, rather than ignoring it.
