@@ -22,6 +22,10 @@ public final class OpenSSLContext: TLSContext, @unchecked Sendable {
     let applicationProtocolsWire: [UInt8]
     /// The certificates this side presents, leaf first (kept alive with the context).
     let chain: [X509Handle]
+    /// What the OCSP response a server staples says (nil: none configured, or a client).
+    public let ocspStatus: OCSPStatus?
+    /// That response as DER, stapled when a client asks.
+    let ocspResponseDER: [UInt8]?
 
     /// Validates and compiles `configuration`.
     ///
@@ -48,6 +52,14 @@ public final class OpenSSLContext: TLSContext, @unchecked Sendable {
             warnings += Self.warnings(chain: chain, label: source.label, role: configuration.role)
         }
         try OpenSSLTrust.configure(configuration, in: ctx)
+        var stapled: (der: [UInt8], status: OCSPStatus)?
+        if configuration.role == .server, let source = configuration.ocspResponse {
+            stapled = try OCSPStapling.load(source, chain: chain, warnings: &warnings)
+        }
+        // A client always asks for the server's OCSP status and checks it; a server answers with its response.
+        if configuration.role == .client || stapled != nil {
+            _ = copenssl_ctx_set_tlsext_status_cb(ctx, OCSPStapling.callback)
+        }
 
         var options = copenssl_op_no_renegotiation()
         if !configuration.sessionTickets {
@@ -68,6 +80,8 @@ public final class OpenSSLContext: TLSContext, @unchecked Sendable {
         self.versionTable = table
         self.applicationProtocolsWire = wire
         self.chain = chain
+        self.ocspResponseDER = stapled?.der
+        self.ocspStatus = stapled?.status
         // Callbacks find this context through the SSL_CTX's application data; every SSL holds
         // a reference to the SSL_CTX, and every session holds this context, so it outlives them.
         _ = SSL_CTX_set_ex_data(ctx, 0, Unmanaged.passUnretained(self).toOpaque())
@@ -138,8 +152,6 @@ public final class OpenSSLContext: TLSContext, @unchecked Sendable {
     private static func refuseUnsupported(_ configuration: TLSConfiguration) throws(TLSError) {
         var missing: [String] = []
         if !configuration.additionalIdentities.isEmpty { missing.append("several certificate/key pairs") }
-        if configuration.ocspResponse != nil { missing.append("OCSP stapling") }
-        if configuration.requiresOCSPStatus { missing.append("requiring an OCSP status") }
         if configuration.ticketKey != nil { missing.append("a shared ticket key") }
         if !missing.isEmpty {
             throw .invalidConfiguration("the OpenSSL backend does not support \(missing.joined(separator: ", ")) yet; use the GnuTLS backend")

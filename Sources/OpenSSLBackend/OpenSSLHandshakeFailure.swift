@@ -13,6 +13,7 @@ enum OpenSSLHandshakeFailure {
         let context = session.context
         let offered = context.enabledVersionsText
         let reason = library.code
+        if let failure = session.ocspFailure { return failure }
         if let presented = session.pinMismatch {
             return .publicKeyPinMismatch(expected: context.configuration.publicKeyPins, presented: presented)
         }

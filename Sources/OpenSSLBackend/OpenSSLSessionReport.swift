@@ -57,6 +57,8 @@ enum OpenSSLSessionReport {
             serverName: serverName, peerCertificates: peerChain, verification: verification, resumed: resumed,
             warnings: ChainStrength.weaknesses(of: peerChainHandles(ssl, role: session.role)).map(\.text),
             applicationProtocol: session.applicationProtocol,
+            ocspStatus: resumed ? nil : session.role == .client ? session.receivedOCSP
+                : session.ocspStapled ? session.context.ocspStatus : nil,
             clientCertificateRequested: requested,
             localCertificate: resumed || (session.role == .client && !requested) ? nil : local)
     }
