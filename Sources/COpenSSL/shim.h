@@ -14,6 +14,9 @@
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/ocsp.h>
+#include <openssl/rand.h>
+#include <openssl/core_names.h>
+#include <openssl/params.h>
 
 static inline int copenssl_ctx_set_min_proto_version(SSL_CTX *ctx, int version) {
     return (int)SSL_CTX_set_min_proto_version(ctx, version);
@@ -79,6 +82,14 @@ static inline long copenssl_set_tlsext_status_ocsp_resp(SSL *ssl, unsigned char 
 static inline int copenssl_ocsp_id_info(const OCSP_SINGLERESP *single, ASN1_OCTET_STRING **nameHash, ASN1_OBJECT **digest,
                                         ASN1_OCTET_STRING **keyHash, ASN1_INTEGER **serial) {
     return OCSP_id_get0_info(nameHash, digest, keyHash, serial, (OCSP_CERTID *)OCSP_SINGLERESP_get0_id(single));
+}
+
+/* Session ticket keys: HMAC-SHA256 with `key` on the ticket callback's MAC context. */
+static inline int copenssl_ticket_mac_init(EVP_MAC_CTX *mac, const unsigned char *key, size_t length) {
+    OSSL_PARAM parameters[2];
+    parameters[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0);
+    parameters[1] = OSSL_PARAM_construct_end();
+    return EVP_MAC_init(mac, key, length, parameters);
 }
 
 #endif

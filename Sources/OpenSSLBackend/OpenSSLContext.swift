@@ -26,6 +26,8 @@ public final class OpenSSLContext: TLSContext, @unchecked Sendable {
     public let ocspStatus: OCSPStatus?
     /// That response as DER, stapled when a client asks.
     let ocspResponseDER: [UInt8]?
+    /// A server's shared session ticket key (``TLSConfiguration/ticketKey``), nil for OpenSSL's own random keys.
+    let sharedTicketKey: SharedTicketKey?
 
     /// Validates and compiles `configuration`.
     ///
@@ -82,10 +84,13 @@ public final class OpenSSLContext: TLSContext, @unchecked Sendable {
         self.chain = chain
         self.ocspResponseDER = stapled?.der
         self.ocspStatus = stapled?.status
+        let sharesTicketKey = configuration.role == .server && configuration.sessionTickets && configuration.ticketKey != nil
+        self.sharedTicketKey = sharesTicketKey ? configuration.ticketKey.map(SharedTicketKey.init) : nil
         // Callbacks find this context through the SSL_CTX's application data; every SSL holds
         // a reference to the SSL_CTX, and every session holds this context, so it outlives them.
         _ = SSL_CTX_set_ex_data(ctx, 0, Unmanaged.passUnretained(self).toOpaque())
         try ApplicationProtocols.configure(self)
+        if sharedTicketKey != nil { try SharedTicketKey.install(in: ctx) }
         if configuration.keyLog != nil { KeyLog.install(in: ctx) }
     }
 
@@ -152,7 +157,6 @@ public final class OpenSSLContext: TLSContext, @unchecked Sendable {
     private static func refuseUnsupported(_ configuration: TLSConfiguration) throws(TLSError) {
         var missing: [String] = []
         if !configuration.additionalIdentities.isEmpty { missing.append("several certificate/key pairs") }
-        if configuration.ticketKey != nil { missing.append("a shared ticket key") }
         if !missing.isEmpty {
             throw .invalidConfiguration("the OpenSSL backend does not support \(missing.joined(separator: ", ")) yet; use the GnuTLS backend")
         }
