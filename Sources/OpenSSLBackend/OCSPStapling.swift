@@ -19,10 +19,11 @@ enum OCSPStapling {
     static let clockSkew: TimeInterval = 300
 
     /// A server's response, read and checked when the context is made: a successful response
-    /// about the leaf of `chain`, neither revoked nor out of date. Adds a warning for an
-    /// `unknown` status, which clients requiring a good one refuse.
-    static func load(_ source: TLSConfiguration.OCSPResponseSource, chain: [X509Handle],
-                     warnings: inout [String]) throws(TLSError) -> (der: [UInt8], status: OCSPStatus) {
+    /// about the leaf of one of `identities`, neither revoked nor out of date. Returns it with the
+    /// SHA-256 fingerprints of the leaves it is about (it is stapled only when one of them
+    /// serves); adds a warning for an `unknown` status, which clients requiring a good one refuse.
+    static func load(_ source: TLSConfiguration.OCSPResponseSource, identities: [OpenSSLIdentity],
+                     warnings: inout [String]) throws(TLSError) -> (der: [UInt8], status: OCSPStatus, certificates: Set<String>) {
         let label = source.label
         let der: [UInt8]
         switch source {
@@ -44,15 +45,18 @@ enum OCSPStapling {
         guard let basic = response.basic(), let status = basic.status(verified: false) else {
             throw .ocspResponseFile(path: label, reason: "the response holds no certificate status", library: nil)
         }
-        guard let leaf = chain.first else {
-            throw .ocspResponseFile(path: label, reason: "the server has no certificate to staple it for", library: nil)
+        let about = identities.filter { identity in
+            let leaf = identity.chain[0].pointer
+            let issuer = identity.chain.dropFirst().first { X509_check_issued($0.pointer, leaf) == X509_V_OK }
+            return basic.isAbout(leaf, issuer: issuer?.pointer)
         }
-        let issuer = chain.dropFirst().first { X509_check_issued($0.pointer, leaf.pointer) == X509_V_OK }
-        guard basic.isAbout(leaf.pointer, issuer: issuer?.pointer) else {
+        guard !about.isEmpty else {
             let serial = basic.serialNumber.map { "serial \($0)" } ?? "another certificate"
-            let own = CertificateDescription.info(leaf.pointer)
-            throw .ocspResponseFile(path: label, reason: "the response is about \(serial), not about \(own.subject), serial \(own.serialNumber)",
-                                    library: nil)
+            var seen: Set<String> = []
+            let leaves = identities.map(\.leaf).filter { seen.insert($0.sha256Fingerprint).inserted }
+            let own = leaves.isEmpty ? "the server's certificate"
+                : leaves.map { "\($0.subject), serial \($0.serialNumber)" }.joined(separator: " nor ")
+            throw .ocspResponseFile(path: label, reason: "the response is about \(serial), not about \(own)", library: nil)
         }
         if status.certificateStatus == .revoked {
             throw .ocspResponseFile(path: label, reason: "it says the certificate is \(status.summary); a revoked status is not stapled",
@@ -65,7 +69,7 @@ enum OCSPStapling {
         if status.certificateStatus == .unknown {
             warnings.append("OCSP response \(label) says the certificate's status is unknown: clients that require a good status will refuse it")
         }
-        return (der, status)
+        return (der, status, Set(about.map(\.leaf.sha256Fingerprint)))
     }
 
     /// The `SSL_CTX_set_tlsext_status_cb` callback of both roles.
@@ -77,8 +81,12 @@ enum OCSPStapling {
     /// A server's side: hands OpenSSL a copy of the response (OpenSSL frees it with the
     /// connection) while it is current; otherwise staples nothing.
     private static func staple(_ session: OpenSSLSession) -> Int32 {
-        guard let der = session.context.ocspResponseDER, let status = session.context.ocspStatus,
+        // OpenSSL has made the certificate it sends the current one before it asks.
+        let context = session.context
+        guard let der = context.ocspResponseDER, let status = context.ocspStatus,
               status.nextUpdate.map({ $0 > Date() }) ?? true,
+              let served = SSL_get_certificate(session.ssl.pointer),
+              context.ocspCertificates.contains(CertificateDescription.info(served).sha256Fingerprint),
               let buffer = copenssl_malloc(der.count) else { return SSL_TLSEXT_ERR_NOACK }
         der.withUnsafeBytes { bytes in
             if let base = bytes.baseAddress { buffer.copyMemory(from: base, byteCount: bytes.count) }

@@ -84,6 +84,32 @@ extension CLIBackendTests {
             #expect(texts.count == 2 && texts[0] == texts[1])
         }
 
+        /// With several identities the response is stapled only when the certificate it is about serves.
+        @Test(arguments: [TLSVersion.tlsv1_2, .tlsv1_3])
+        func withSeveralIdentitiesOnlyTheCertificateItIsAboutGetsTheResponse(version: TLSVersion) throws {
+            let ca = try ThrowawayCA()
+            let rsa = try CertificateGenerator.generate(CertificateRequest(subject: "CN=rsa.test", subjectAltNames: ["localhost"]))
+            var configuration = TLSConfiguration.makeServerConfiguration(identities: [
+                .init(certificateChain: .pem(rsa.certificatePEM, label: "rsa.pem"), privateKey: .pem(rsa.privateKeyPEM, label: "rsa.key")),
+                .init(certificateChain: .file(ca.leaf), privateKey: .file(ca.leafKey)),
+            ])
+            configuration.ocspResponse = .file(try ca.response(.good))
+            configuration.versions = .exactly(version)
+            let server = try OpenSSL().makeContext(configuration: configuration)
+            let base = "NORMAL:-VERS-ALL:+VERS-TLS\(version == .tlsv1_3 ? "1.3" : "1.2")"
+            for (signatures, stapled) in [(":-SIGN-ALL:+SIGN-ECDSA-SHA256:+SIGN-ECDSA-SECP256R1-SHA256", true),
+                                          (":-SIGN-ALL:+SIGN-RSA-SHA256:+SIGN-RSA-PSS-RSAE-SHA256", false)] {
+                var client = TLSConfiguration.makeClientConfiguration()
+                client.versions = .priorityString(base + signatures)
+                client.certificateVerification = .none
+                let pair = try TLSSessionPair(client: GnuTLS().makeContext(configuration: client), server: server, serverName: "localhost")
+                try pair.handshake()
+                #expect((pair.server.info?.localCertificate?.subject == "CN=localhost") == stapled)
+                #expect((pair.server.info?.ocspStatus != nil) == stapled)
+                #expect((pair.client.info?.ocspStatus?.certificateStatus == .good) == stapled)
+            }
+        }
+
         @Test func theServersContextRefusesWhatItMustNotStapleAsGnuTLSDoes() throws {
             let ca = try ThrowawayCA()
             try ca.issue(name: "other", serial: "2002")
