@@ -43,8 +43,15 @@ extension CLIBackendTests {
             let server = try server(sides.1, ca, response: try ca.response(.good), version: version)
             #expect(server.ocspStatus?.certificateStatus == .good)
             let pair = try TLSSessionPair(client: client(sides.0, ca, requiring: true), server: server, serverName: "localhost")
+            var traced: [TLSTraceEvent] = []
+            pair.client.traceHandler = { traced.append($0) }
             try pair.handshake()
             let status = try #require(pair.client.info?.ocspStatus)
+            // The trace shows the stapled response where it travels: in the Certificate message in
+            // TLS 1.3, in CertificateStatus before.
+            let carrier = try #require(traced.first { $0.details.contains("stapled OCSP good") || $0.message == "CertificateStatus" })
+            #expect(carrier.message == (version == .tlsv1_3 ? "Certificate" : "CertificateStatus"))
+            #expect(carrier.details.contains("OCSP good, this update \(status.thisUpdate.utcText)"), "\(carrier.line)")
             #expect(status.certificateStatus == .good && status.isGood)
             #expect(status.nextUpdate.map { $0 > Date() } == true)
             // The server reports what it stapled, unchecked by itself.
