@@ -2,12 +2,14 @@
 import COpenSSL
 import SecureSockets
 
-/// A configuration compiled into an OpenSSL `SSL_CTX`: versions, credentials, trust,
-/// verification, ALPN, tickets and the key log. Immutable once made; sessions share it.
+/// A configuration compiled into an OpenSSL `SSL_CTX`: versions, identities (chosen by server
+/// name and key type), trust, verification and pins, ALPN, OCSP stapling, tickets (with a shared
+/// key) and the key log. Immutable once made; sessions share it.
 public final class OpenSSLContext: TLSContext, @unchecked Sendable {
     /// The configuration this context was made from.
     public let configuration: TLSConfiguration
-    /// Warnings found while loading, one sentence each (an expired certificate of this side).
+    /// Warnings found while loading, one sentence each (an expired or weak certificate of this side,
+    /// an OCSP response whose status is unknown), in the GnuTLS backend's words.
     public let warnings: [String]
     /// The leaf certificate this side presents by default, if any.
     public let localCertificate: CertificateInfo?
