@@ -56,7 +56,7 @@ static: deps
 
 interop: release
 	@scripts/interop-peers.sh $(INTEROP_VENV) >/dev/null
-	python3 interop/run-matrix.py --tlshello $(RELEASE_BIN) --tlslite-python $(INTEROP_VENV)/bin/python
+	python3 interop/run-matrix.py --tlshello $(RELEASE_BIN) --tlslite-python $(INTEROP_VENV)/bin/python $(INTEROP_FLAGS)
 
 bench: release
 	@scripts/ensure-packages.sh test "iproute2:ip" "util-linux:unshare" "util-linux:nsenter" "valgrind:valgrind" "binutils:objcopy" "nghttp2-client:h2load"
@@ -227,3 +227,24 @@ illustrations: release
 # make diagrams writes the illustrated pages too
 diagrams: illustrations
 # --- end of illustrations ---
+# --- interop on OpenSSL (tlshello on its OpenSSL backend as a peer of tlshello on GnuTLS) ---
+#   make release-openssl  a release tlshello built with the package trait OpenSSL, in .build-openssl-release (the default release binary stays OpenSSL-free); `make interop` builds it and adds the tlshello-on-OpenSSL rows when libssl-dev is installed
+OPENSSL_RELEASE_SCRATCH := .build-openssl-release
+OPENSSL_RELEASE_BIN := $(OPENSSL_RELEASE_SCRATCH)/release/tlshello
+INTEROP_FLAGS ?=
+
+.PHONY: release-openssl clean-openssl-release
+
+release-openssl: deps
+	@scripts/ensure-packages.sh test "libssl-dev:"
+	$(SWIFT) build -c release --traits OpenSSL --product tlshello --scratch-path $(OPENSSL_RELEASE_SCRATCH)
+
+ifeq ($(HAVE_LIBSSL_DEV),yes)
+interop: release-openssl
+interop: INTEROP_FLAGS += --tlshello-openssl $(OPENSSL_RELEASE_BIN)
+endif
+
+clean: clean-openssl-release
+clean-openssl-release:
+	rm -rf $(OPENSSL_RELEASE_SCRATCH)
+# --- end of interop on OpenSSL ---

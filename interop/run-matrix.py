@@ -6,6 +6,9 @@ Peers (each in both roles, for TLS 1.0, 1.1, 1.2 and 1.3):
   gnutls    gnutls-serv / gnutls-cli (GnuTLS's own front ends)
   python    interop/python/demo_server.py / demo_client.py (Python ssl, over OpenSSL)
   tlslite   interop/tlslite/server.py / client.py (tlslite-ng, pure-Python TLS)
+  tlshello-openssl  tlshello server / client on its OpenSSL backend (`--backend openssl`, a binary
+            built with the package trait OpenSSL, given by --tlshello-openssl): the same front end
+            over the other TLS library, against tlshello on GnuTLS
 
 Cases, for every peer and version V:
   tlshello server, same version   the peer's client pinned to V against `tlshello server` pinned to V:
@@ -19,7 +22,7 @@ Cases, for every peer and version V:
 and once per peer: `tlshello server` with an ECDSA P-256 chain signed by a test CA made at run time
 (certtool), the CA file given to the peer's client so that it verifies the chain and the name.
 
-ALPN rows, for the openssl and gnutls peers at TLS 1.2 and 1.3 (the same four columns):
+ALPN rows, for the openssl, gnutls and tlshello-openssl peers at TLS 1.2 and 1.3 (the same four columns):
   tlshello server, same           the peer's client offers http/1.1,h2 to `tlshello server --alpn
                                   h2,http/1.1 --alpn-strict`: the server's order decides, both report h2.
   tlshello server, mismatch       the peer's client offers spdy/3 only: it must get the
@@ -224,12 +227,14 @@ def json_lines(text):
 # The tlshello side.
 
 class Tlshello:
-    def __init__(self, binary):
+    def __init__(self, binary, backend=None):
         self.binary = binary
+        self.backend = backend  # None: the binary's default (GnuTLS)
+        self.backend_arguments = ["--backend", backend] if backend else []
 
     def start_server(self, version, deadline, cert=DEMO_CERT, key=DEMO_KEY, extra=()):
         argv = [self.binary, "server", "--host", "127.0.0.1", "--port", "0", "--json",
-                "--cert", cert, "--key", key] + list(extra)
+                "--cert", cert, "--key", key] + self.backend_arguments + list(extra)
         if version:
             argv += ["--tls-version", version]
         return TlshelloServer(Proc("tlshello server", argv), deadline)
@@ -237,7 +242,9 @@ class Tlshello:
     def client(self, port, version, deadline, cafile=DEMO_CERT, message=GREETING, netns_of=None, extra=()):
         """Runs `tlshello client`; the JSON object of the exchange, or CaseFailed with its error."""
         argv = [self.binary, "client", "127.0.0.1", "--port", str(port), "--cafile", cafile,
-                "--tls-version", version, "--json", "--timeout", "10", "--message", message] + list(extra)
+                "--json", "--timeout", "10", "--message", message] + self.backend_arguments + list(extra)
+        if version:
+            argv += ["--tls-version", version]
         if netns_of is not None:  # join the network namespace of that process (gnutls-serv)
             argv = ["nsenter", "--net=/proc/%d/ns/net" % netns_of.pid, "--"] + argv
         proc = Proc("tlshello client", argv)
@@ -627,6 +634,52 @@ class TlslitePeer:
             proc.stop()
 
 
+class TlshelloOpenSSLPeer:
+    """tlshello itself on its OpenSSL backend, as the peer of tlshello on GnuTLS: the same front end,
+    JSON and sentences over the other TLS library, so each side's report can be read against the
+    other's."""
+    name = "tlshello-openssl"
+    title = "tlshello on its OpenSSL backend (`--backend openssl`)"
+    speaks_alpn = True
+
+    def __init__(self, runner, binary):
+        self.runner = runner
+        self.tlshello = Tlshello(os.path.abspath(binary), backend="openssl")
+
+    def client(self, port, version, deadline, cafile=DEMO_CERT, alpn=None):
+        extra = ["--alpn", ",".join(alpn)] if alpn is not None else []
+        event = self.tlshello.client(port, version, deadline, cafile=cafile, extra=extra)
+        negotiated = check_client_exchange(event, version, closing="close_notify sent and received")
+        if event.get("received") != REPLY:
+            raise CaseFailed("tlshello client (OpenSSL) received %r, not %r" % (event.get("received"), REPLY))
+        text = summary(negotiated)
+        if alpn is not None:
+            text += ", ALPN %s" % (event.get("alpn") or {}).get("agreed")
+        return text
+
+    def server_case(self, tlshello, version, peer_version, deadline, expect_ok, alpn=None, client_extra=()):
+        extra = ["--alpn", ",".join(alpn), "--alpn-strict"] if alpn is not None else []
+        server = self.tlshello.start_server(peer_version, deadline, extra=extra)
+        try:
+            server.clients += 1
+            event = tlshello.client(server.port, version, deadline, extra=client_extra)
+            if not expect_ok:
+                return "tlshello client completed the exchange"
+            negotiated = check_client_exchange(event, version, closing="close_notify sent and received")
+            if event.get("received") != REPLY:
+                raise CaseFailed("tlshello client received %r, not %r" % (event.get("received"), REPLY))
+            served = server.expect_exchange(deadline, peer_version)
+            # Both libraries must report the same negotiation in the same words.
+            if summary(served) != summary(negotiated):
+                raise CaseFailed("tlshello client (GnuTLS) reports %s, tlshello server (OpenSSL) %s"
+                                 % (summary(negotiated), summary(served)))
+            if alpn is not None:
+                return summary(negotiated) + ", " + check_alpn(event, "tlshello server (OpenSSL)", served.get("applicationProtocol"))
+            return summary(negotiated) + " on both sides"
+        finally:
+            server.stop()
+
+
 # ----------------------------------------------------------------------------------------------
 # Clear reasons: what a client must say when the pinned versions do not meet. A peer's client says
 # it in its library's words: the alert it received (protocol_version, or handshake_failure when
@@ -640,6 +693,7 @@ CLEAR_REASON = {
     "tlslite": r"protocol_version|handshake_failure",
     "tlshello": r"^tlshello client: (no common TLS version|handshake failed: the peer refused the handshake .*: it shares none of the offered versions)",
 }
+CLEAR_REASON["tlshello-openssl"] = CLEAR_REASON["tlshello"]
 
 
 # What a client must say when a strict side finds no application protocol in common: the
@@ -649,6 +703,7 @@ ALPN_REFUSED = {
     "gnutls": r"Received alert \[120\]|No supported application protocol",
     "tlshello": r"^tlshello client: no common application protocol \(ALPN\)",
 }
+ALPN_REFUSED["tlshello-openssl"] = ALPN_REFUSED["tlshello"]
 
 
 class Result:
@@ -772,7 +827,7 @@ class Runner:
                 negotiated = server.expect_exchange(deadline, version)
                 if negotiated.get("applicationProtocol") != ALPN_SERVER[0]:
                     raise CaseFailed("tlshello server agreed on %r, not %r" % (negotiated.get("applicationProtocol"), ALPN_SERVER[0]))
-                if peer.name == "gnutls" and not peer_text.endswith("ALPN " + ALPN_SERVER[0]):
+                if peer.name in ("gnutls", "tlshello-openssl") and not peer_text.endswith("ALPN " + ALPN_SERVER[0]):
                     raise CaseFailed("gnutls-cli reported %s" % peer_text)
                 self.record(peer.name, row, "server-same", True, True, "ok: %s, ALPN %s (peer: %s)"
                             % (summary(negotiated), ALPN_SERVER[0], peer_text))
@@ -888,7 +943,8 @@ def tool_versions(runner):
         ("GnuTLS tools", first_line(["gnutls-cli", "--version"])),
         ("Python", "%s (%s)" % (sys.version.split()[0], first_line([sys.executable, "-c", "import ssl; print(ssl.OPENSSL_VERSION)"]))),
         ("tlslite-ng", first_line([runner.tlslite_python, "-c", "import tlslite; print(tlslite.__version__)"])),
-    ]
+    ] + ([("tlshello's OpenSSL backend", first_line([runner.args.tlshello_openssl, "versions", "--backend", "openssl"]))]
+         if runner.args.tlshello_openssl else [])
 
 
 def render(runner, peers, elapsed):
@@ -939,6 +995,13 @@ def render(runner, peers, elapsed):
                "log gives it."
                % (",".join(ALPN_OFFER), ",".join(ALPN_SERVER), ",".join(ALPN_FOREIGN), ",".join(ALPN_OFFER),
                   ",".join(ALPN_SERVER), ",".join(ALPN_FOREIGN)))
+    if any(peer.name == TlshelloOpenSSLPeer.name for peer in peers):
+        out.append("- The tlshello-on-OpenSSL table is tlshello against itself over the two libraries: `tlshello` on GnuTLS "
+                   "(the default build) in the role the column names, and the same front end built with the package trait "
+                   "OpenSSL and run with `--backend openssl` as the peer. A cell passes only when both sides report the "
+                   "exchange in the same words (version and cipher suite, from each side's `--json`; ALPN agreed on both), "
+                   "both see close_notify, and each version pin and refusal gives tlshello's own sentence on either library. "
+                   "The ECDSA row gives the OpenSSL-backend client the test CA file.")
     out.append("")
     return "\n".join(out)
 
@@ -951,11 +1014,17 @@ def main():
     parser.add_argument("--output", default=os.path.join(ROOT, "docs", "interop.md"))
     parser.add_argument("--deadline", type=float, default=30.0, help="seconds per case")
     parser.add_argument("--peer", action="append", help="run only these peers (default: all)")
+    parser.add_argument("--tlshello-openssl", help="a tlshello built with the package trait OpenSSL: adds the "
+                        "tlshello-openssl peer (tlshello on its OpenSSL backend against tlshello on GnuTLS)")
     args = parser.parse_args()
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     runner = Runner(args)
     all_peers = [OpenSSLPeer(runner), GnuTLSPeer(runner), PythonPeer(runner), TlslitePeer(runner)]
+    if args.tlshello_openssl:
+        all_peers.append(TlshelloOpenSSLPeer(runner, args.tlshello_openssl))
+    else:
+        print("no --tlshello-openssl binary: the tlshello-on-OpenSSL rows are left out", file=sys.stderr)
     peers = [p for p in all_peers if not args.peer or p.name in args.peer]
     started = time.monotonic()
     try:

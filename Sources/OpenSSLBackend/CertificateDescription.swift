@@ -8,7 +8,7 @@ import COpenSSL
 import SecureSockets
 
 /// Describes an OpenSSL `X509` in the package's ``CertificateInfo`` form, with the same
-/// spellings as the GnuTLS backend (RFC 4514 names, `RSA 2048`, `RSA-SHA256`, colon hex).
+/// spellings as the GnuTLS backend (RFC 4514 names, `RSA 2048`, `RSA-SHA256`, `ECDSA-SHA256`, colon hex).
 enum CertificateDescription {
     /// What a user wants to know about `certificate`.
     static func info(_ certificate: OpaquePointer) -> CertificateInfo {
@@ -48,7 +48,7 @@ enum CertificateDescription {
         return names.entries
     }
 
-    /// `RSA 2048`, `ECDSA SECP256R1`, `EdDSA (Ed25519) 256`.
+    /// `RSA 2048`, `ECDSA SECP256R1`, `EdDSA (Ed25519)` (as GnuTLS: the name already says the curve).
     static func keyDescription(_ key: OpaquePointer) -> String {
         let bits = Int(EVP_PKEY_get_bits(key))
         switch EVP_PKEY_get_base_id(key) {
@@ -59,8 +59,8 @@ enum CertificateDescription {
             var length = 0
             guard EVP_PKEY_get_group_name(key, &buffer, buffer.count, &length) == 1 else { return "ECDSA \(bits)" }
             return "ECDSA " + curveName(String(nulTerminated: buffer))
-        case EVP_PKEY_ED25519: return "EdDSA (Ed25519) \(bits)"
-        case EVP_PKEY_ED448: return "EdDSA (Ed448) \(bits)"
+        case EVP_PKEY_ED25519: return "EdDSA (Ed25519)"
+        case EVP_PKEY_ED448: return "EdDSA (Ed448)"
         default: return "unknown \(bits)"
         }
     }
@@ -73,11 +73,25 @@ enum CertificateDescription {
         }
     }
 
-    /// The signature algorithm's short name, e.g. `RSA-SHA256` or `ecdsa-with-SHA256` as
-    /// OpenSSL names it.
+    /// The certificate's signature algorithm as GnuTLS names it, e.g. `RSA-SHA256`, `ECDSA-SHA256`;
+    /// OpenSSL's short name for an algorithm outside that list.
     static func signatureAlgorithm(_ certificate: OpaquePointer) -> String {
-        let nid = X509_get_signature_nid(certificate)
-        guard let text = OBJ_nid2sn(nid) else { return "unknown" }
+        var digest: Int32 = NID_undef
+        var keyType: Int32 = NID_undef
+        if X509_get_signature_info(certificate, &digest, &keyType, nil, nil) == 1 {
+            let hash = digest == NID_undef ? "" : OBJ_nid2sn(digest).map { String(cString: $0).uppercased().replacing("-", with: "") } ?? ""
+            // GnuTLS's names (gnutls_sign_get_name): RSA-SHA256, RSA-PSS-SHA256, ECDSA-SHA384, EdDSA-Ed25519.
+            switch keyType {
+            case EVP_PKEY_ED25519: return "EdDSA-Ed25519"
+            case EVP_PKEY_ED448: return "EdDSA-Ed448"
+            case EVP_PKEY_RSA where !hash.isEmpty: return "RSA-\(hash)"
+            case EVP_PKEY_RSA_PSS where !hash.isEmpty: return "RSA-PSS-\(hash)"
+            case EVP_PKEY_EC where !hash.isEmpty: return "ECDSA-\(hash)"
+            case EVP_PKEY_DSA where !hash.isEmpty: return "DSA-\(hash)"
+            default: break
+            }
+        }
+        guard let text = OBJ_nid2sn(X509_get_signature_nid(certificate)) else { return "unknown" }
         return String(cString: text)
     }
 

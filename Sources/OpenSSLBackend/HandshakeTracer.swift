@@ -94,6 +94,11 @@ final class HandshakeTracer {
             } else if chain.isEmpty {
                 details = "empty (no certificate)"
             }
+            if tls13, let response = HandshakeFacts.stapledOCSPResponse(tls13Certificate: body) {
+                details += (details.isEmpty ? "" : ", ") + "stapled " + Self.describeOCSP(response)
+            }
+        case 22:
+            details = HandshakeFacts.stapledOCSPResponse(certificateStatus: body).map(Self.describeOCSP) ?? ""
         case 12:
             let tls12 = SSL_version(ssl) == TLS1_2_VERSION
             let facts = HandshakeFacts.serverKeyExchange(body: body, tls12: tls12)
@@ -125,6 +130,19 @@ final class HandshakeTracer {
         }
         emit(sent, name, details)
         if type == 2 && tls13 && name != "HelloRetryRequest" { handshakeKeys = true }
+    }
+
+    /// `OCSP good, this update …, next update …` for a stapled DER response (as sent: not
+    /// verified here), as the GnuTLS backend's trace writes it.
+    static func describeOCSP(_ der: [UInt8]) -> String {
+        guard let response = OCSPResponseHandle(der: der) else { return "OCSP response, \(der.count) bytes, unreadable" }
+        guard response.isSuccessful else { return "OCSP response '\(response.responseStatusName)'" }
+        guard let status = response.basic()?.status(verified: true) else { return "OCSP response without a status" }
+        var parts = ["OCSP \(status.certificateStatus.rawValue)"]
+        if let revoked = status.revocationTime { parts[0] += " on \(revoked.utcText)" + (status.revocationReason.map { " (\($0))" } ?? "") }
+        parts.append("this update \(status.thisUpdate.utcText)")
+        if let next = status.nextUpdate { parts.append("next update \(next.utcText)") }
+        return parts.joined(separator: ", ")
     }
 
     /// The IANA name of a cipher suite number as OpenSSL knows it, e.g. 0x1302 → `TLS_AES_256_GCM_SHA384`.

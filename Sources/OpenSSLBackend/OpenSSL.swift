@@ -28,17 +28,17 @@ public struct OpenSSL: TLSBackend {
         try OpenSSLContext(configuration: configuration, options: options)
     }
 
-    /// What this backend does not take yet, each refused by ``makeContext(configuration:)`` with
-    /// its sentence (the GnuTLS backend does them all).
+    /// What this backend does not take: nothing today; an entry here would be refused by
+    /// ``makeContext(configuration:)`` with its sentence, and skipped by the conformance suite.
     public var unsupportedFeatures: [TLSBackendFeature: String] { Self.unsupported }
 
     /// The declaration, in one place: an entry goes when the backend learns the feature.
-    static let unsupported: [TLSBackendFeature: String] = [
-        .severalIdentities: "the OpenSSL backend does not take several certificate/key pairs yet; use the GnuTLS backend",
-        .ocspStapling: "the OpenSSL backend does not staple or require OCSP responses yet; use the GnuTLS backend",
-        .sharedTicketKeys: "the OpenSSL backend does not take a shared ticket key yet; use the GnuTLS backend",
-        .publicKeyPins: "the OpenSSL backend does not check public key pins yet; use the GnuTLS backend",
-    ]
+    static let unsupported: [TLSBackendFeature: String] = [:]
+
+    /// Refuses what ``unsupportedFeatures`` declares, with its sentences, so the two cannot disagree.
+    static func refuseUnsupported(_ configuration: TLSConfiguration) throws(TLSError) {
+        try OpenSSL().refuseUnsupportedFeatures(of: configuration)
+    }
 
     /// What OpenSSL makes of a version policy: its protocol range and cipher lists (with
     /// ``options``), and the security level.

@@ -2,15 +2,19 @@
 import COpenSSL
 import SecureSockets
 
-/// A configuration compiled into an OpenSSL `SSL_CTX`: versions, credentials, trust,
-/// verification, ALPN, tickets and the key log. Immutable once made; sessions share it.
+/// A configuration compiled into an OpenSSL `SSL_CTX`: versions, identities (chosen by server
+/// name and key type), trust, verification and pins, ALPN, OCSP stapling, tickets (with a shared
+/// key) and the key log. Immutable once made; sessions share it.
 public final class OpenSSLContext: TLSContext, @unchecked Sendable {
     /// The configuration this context was made from.
     public let configuration: TLSConfiguration
-    /// Warnings found while loading, one sentence each (an expired certificate of this side).
+    /// Warnings found while loading, one sentence each (an expired or weak certificate of this side,
+    /// an OCSP response whose status is unknown), in the GnuTLS backend's words.
     public let warnings: [String]
-    /// The leaf certificate this side presents, if any.
+    /// The leaf certificate this side presents by default, if any.
     public let localCertificate: CertificateInfo?
+    /// The leaf of every identity this side presents, the default first.
+    public let localCertificates: [CertificateInfo]
     /// The versions enabled, newest first.
     public let enabledVersions: [TLSVersion]
 
@@ -20,15 +24,25 @@ public final class OpenSSLContext: TLSContext, @unchecked Sendable {
     let versionTable: OpenSSLVersionTable
     /// The ALPN protocols in wire form (length-prefixed names), empty without ALPN.
     let applicationProtocolsWire: [UInt8]
-    /// The certificates this side presents, leaf first (kept alive with the context).
-    let chain: [X509Handle]
+    /// The certificate/key pairs this side presents, the default first (kept alive with the context).
+    let identities: [OpenSSLIdentity]
+    /// A server's choice among several identities by the client's server name; nil with one.
+    let serverNameSelection: ServerNameSelection?
+    /// What the OCSP response a server staples says (nil: none configured, or a client).
+    public let ocspStatus: OCSPStatus?
+    /// That response as DER, stapled when a client asks and the certificate that serves is one
+    /// of ``ocspCertificates`` (SHA-256 fingerprints).
+    let ocspResponseDER: [UInt8]?
+    let ocspCertificates: Set<String>
+    /// A server's shared session ticket key (``TLSConfiguration/ticketKey``), nil for OpenSSL's own random keys.
+    let sharedTicketKey: SharedTicketKey?
 
     /// Validates and compiles `configuration` with the OpenSSL-only `options`.
     ///
     /// - Throws: ``TLSError`` naming the file, list or setting at fault.
     init(configuration: TLSConfiguration, options openSSLOptions: OpenSSLOptions = OpenSSLOptions()) throws(TLSError) {
         try configuration.validate()
-        try Self.refuseUnsupported(configuration)
+        try OpenSSL.refuseUnsupported(configuration)
         let table = OpenSSLVersionTable.settings(for: configuration.versions)
         OpenSSLError.clear()
         let handle = try SSLContextHandle()
@@ -36,18 +50,26 @@ public final class OpenSSLContext: TLSContext, @unchecked Sendable {
         try Self.apply(table, to: ctx)
         try openSSLOptions.apply(to: ctx)
 
-        var chain: [X509Handle] = []
+        // Every pair is read and checked before any is installed. OpenSSL keeps one pair per key
+        // type and picks among the types by the client's signature algorithms; installed last
+        // to first, the first pair of each type is the one kept, so the first pair is the default.
+        let identities = try configuration.identities.map { identity throws(TLSError) in try OpenSSLIdentity(identity) }
+        for identity in identities.reversed() { try identity.install(in: ctx) }
         var warnings: [String] = []
-        if let source = configuration.certificateChain, let keySource = configuration.privateKey {
-            chain = try PEMReader.certificates(source)
-            let key = try PEMReader.privateKey(keySource)
-            try Self.use(chain: chain, key: key, certificateLabel: source.label, keyLabel: keySource.label, in: ctx)
-            let leaf = CertificateDescription.info(chain[0].pointer)
-            if leaf.isExpired() {
-                warnings.append("the certificate \(source.label) expired on \(leaf.notAfter.utcText): peers that verify it will refuse it")
-            }
+        for identity in identities {
+            warnings += Self.warnings(chain: identity.chain, label: identity.certificateLabel, role: configuration.role)
         }
+        let selection = configuration.role == .server ? ServerNameSelection(identities: identities) : nil
+        if selection != nil { SSL_CTX_set_cert_cb(ctx, ServerNameSelection.callback, nil) }
         try OpenSSLTrust.configure(configuration, in: ctx)
+        var stapled: (der: [UInt8], status: OCSPStatus, certificates: Set<String>)?
+        if configuration.role == .server, let source = configuration.ocspResponse {
+            stapled = try OCSPStapling.load(source, identities: identities, warnings: &warnings)
+        }
+        // A client always asks for the server's OCSP status and checks it; a server answers with its response.
+        if configuration.role == .client || stapled != nil {
+            _ = copenssl_ctx_set_tlsext_status_cb(ctx, OCSPStapling.callback)
+        }
 
         var options = copenssl_op_no_renegotiation()
         if !configuration.sessionTickets {
@@ -62,16 +84,24 @@ public final class OpenSSLContext: TLSContext, @unchecked Sendable {
         let wire = ApplicationProtocols.wire(configuration.applicationProtocols)
         self.configuration = configuration
         self.warnings = warnings
-        self.localCertificate = chain.first.map { CertificateDescription.info($0.pointer) }
+        self.localCertificate = identities.first?.leaf
+        self.localCertificates = identities.map(\.leaf)
         self.enabledVersions = table.versions
         self.handle = handle
         self.versionTable = table
         self.applicationProtocolsWire = wire
-        self.chain = chain
+        self.identities = identities
+        self.serverNameSelection = selection
+        self.ocspResponseDER = stapled?.der
+        self.ocspCertificates = stapled?.certificates ?? []
+        self.ocspStatus = stapled?.status
+        let sharesTicketKey = configuration.role == .server && configuration.sessionTickets && configuration.ticketKey != nil
+        self.sharedTicketKey = sharesTicketKey ? configuration.ticketKey.map(SharedTicketKey.init) : nil
         // Callbacks find this context through the SSL_CTX's application data; every SSL holds
         // a reference to the SSL_CTX, and every session holds this context, so it outlives them.
         _ = SSL_CTX_set_ex_data(ctx, 0, Unmanaged.passUnretained(self).toOpaque())
         try ApplicationProtocols.configure(self)
+        if sharedTicketKey != nil { try SharedTicketKey.install(in: ctx) }
         if configuration.keyLog != nil { KeyLog.install(in: ctx) }
     }
 
@@ -102,23 +132,23 @@ public final class OpenSSLContext: TLSContext, @unchecked Sendable {
         }
     }
 
-    private static func use(chain: [X509Handle], key: PrivateKeyHandle, certificateLabel: String, keyLabel: String,
-                            in ctx: OpaquePointer) throws(TLSError) {
-        guard SSL_CTX_use_certificate(ctx, chain[0].pointer) == 1 else {
-            throw .certificateFile(path: certificateLabel, reason: "OpenSSL refused the certificate", library: OpenSSLError.take("SSL_CTX_use_certificate"))
+    /// What a user should know about a certificate this side presents, in the GnuTLS backend's
+    /// words: out of its validity period, a weak chain, a client certificate that may not sign.
+    static func warnings(chain: [X509Handle], label: String, role: TLSConfiguration.Role) -> [String] {
+        guard let first = chain.first else { return [] }
+        var warnings: [String] = []
+        let leaf = CertificateDescription.info(first.pointer)
+        if leaf.isExpired() {
+            warnings.append("certificate \(label) (\(leaf.subject)) expired on \(leaf.notAfter.utcText): a peer that verifies will refuse it")
+        } else if leaf.isNotYetValid() {
+            warnings.append("certificate \(label) (\(leaf.subject)) is not valid before \(leaf.notBefore.utcText)")
         }
-        for certificate in chain.dropFirst() where copenssl_ctx_add1_chain_cert(ctx, certificate.pointer) != 1 {
-            throw .certificateFile(path: certificateLabel, reason: "OpenSSL refused a chain certificate", library: OpenSSLError.take("SSL_CTX_add1_chain_cert"))
+        if let weak = ChainStrength.warning(forOwnChain: chain, label: label) { warnings.append(weak) }
+        if role == .client, X509_get_extension_flags(first.pointer) & UInt32(EXFLAG_KUSAGE) != 0,
+           X509_get_key_usage(first.pointer) & UInt32(KU_DIGITAL_SIGNATURE) == 0 {
+            warnings.append("certificate \(label) may not sign (its key usage lacks digitalSignature), so it cannot authenticate a TLS client")
         }
-        guard SSL_CTX_use_PrivateKey(ctx, key.pointer) == 1, SSL_CTX_check_private_key(ctx) == 1 else {
-            throw .keyMismatch(certificatePath: certificateLabel, keyPath: keyLabel, library: OpenSSLError.drain())
-        }
-    }
-
-    /// Refuses what this backend does not do yet (``OpenSSL/unsupportedFeatures``), in words,
-    /// rather than ignoring it.
-    private static func refuseUnsupported(_ configuration: TLSConfiguration) throws(TLSError) {
-        try OpenSSL().refuseUnsupportedFeatures(of: configuration)
+        return warnings
     }
 }
 #endif

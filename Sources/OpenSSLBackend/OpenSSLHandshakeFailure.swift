@@ -13,6 +13,10 @@ enum OpenSSLHandshakeFailure {
         let context = session.context
         let offered = context.enabledVersionsText
         let reason = library.code
+        if let failure = session.ocspFailure { return failure }
+        if let presented = session.pinMismatch {
+            return .publicKeyPinMismatch(expected: context.configuration.publicKeyPins, presented: presented)
+        }
         if reason == SSL_R_CERTIFICATE_VERIFY_FAILED || !session.verificationFindings.isEmpty {
             return .verificationFailed(PeerVerification.failure(session))
         }

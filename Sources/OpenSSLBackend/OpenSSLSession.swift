@@ -16,6 +16,14 @@ package final class OpenSSLSession: TLSSession {
 
     /// What the verification callbacks found about the peer's chain (see ``PeerVerification``).
     var verificationFindings: [PeerVerification.Finding] = []
+    /// What the OCSP response the server stapled says (a client's view), nil when none came.
+    var receivedOCSP: OCSPStatus?
+    /// True once a server stapled its OCSP response on this connection.
+    var ocspStapled = false
+    /// Why a client refused the server's stapled status (see ``OCSPStapling``).
+    var ocspFailure: TLSError?
+    /// The server's chain as verified, when none of its keys matched the configured pins.
+    var pinMismatch: [CertificateInfo]?
     /// The peer's leaf as verification saw it.
     var verifiedLeaf: CertificateInfo?
     /// The extended key usages of the peer's leaf, in words.
@@ -59,6 +67,9 @@ package final class OpenSSLSession: TLSSession {
             SSL_set_accept_state(pointer)
         case .client:
             SSL_set_connect_state(pointer)
+            guard copenssl_set_tlsext_status_type_ocsp(pointer) == 1 else {
+                throw .setupFailed(operation: "ask for the server's OCSP status (status_request)", library: OpenSSLError.take("SSL_set_tlsext_status_type"))
+            }
             if let name { try configureClient(name: name, verification: configuration.certificateVerification) }
             if let ticket { try resume(ticket) }
         }

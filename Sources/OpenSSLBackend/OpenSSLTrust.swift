@@ -10,7 +10,13 @@ enum OpenSSLTrust {
         switch configuration.role {
         case .client:
             guard configuration.certificateVerification != .none else {
-                SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nil)
+                // Pins are checked even without verification, against the leaf (see PeerVerification).
+                if configuration.publicKeyPins.isEmpty {
+                    SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nil)
+                } else {
+                    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nil)
+                    SSL_CTX_set_cert_verify_callback(ctx, PeerVerification.verifyChain, nil)
+                }
                 return
             }
             try load(configuration.trustRoots, into: ctx, listForClients: false)

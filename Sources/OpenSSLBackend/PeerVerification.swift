@@ -22,9 +22,23 @@ enum PeerVerification {
         }
         X509_STORE_CTX_set_verify_cb(store, recordProblem)
         let result = X509_verify_cert(store)
-        if let first = session.verificationFindings.first {
+        let configuration = session.context.configuration
+        // A client that verifies nothing is here only for its pins: the chain's problems do not count.
+        if session.role == .client && configuration.certificateVerification == .none {
+            session.verificationFindings = []
+        } else if let first = session.verificationFindings.first {
             X509_STORE_CTX_set_error(store, first.code)
             return 0
+        }
+        if session.role == .client && !configuration.publicKeyPins.isEmpty {
+            let chain = PublicKeyPins.verifiedChain(store, verified: configuration.certificateVerification != .none)
+            guard PublicKeyPins.match(chain, configuration.publicKeyPins) else {
+                session.pinMismatch = chain
+                // OpenSSL answers a rejected certificate with bad_certificate, as the GnuTLS backend does.
+                X509_STORE_CTX_set_error(store, X509_V_ERR_CERT_REJECTED)
+                return 0
+            }
+            return 1
         }
         return result
     }

@@ -20,7 +20,7 @@ public struct CertificateInfo: Sendable, Equatable, Codable {
     public var subjectAlternativeNames: [String]
     /// The X.509 version (1 or 3).
     public var version: Int
-    /// The public key, e.g. `RSA 2048`, `ECDSA SECP256R1`, `EdDSA (Ed25519) 256`.
+    /// The public key, e.g. `RSA 2048`, `ECDSA SECP256R1`, `EdDSA (Ed25519)`.
     public var publicKey: String
     /// The signature algorithm, e.g. `RSA-SHA512`.
     public var signatureAlgorithm: String
