@@ -73,9 +73,9 @@ import Testing
     @Test(arguments: cases)
     func theNameThenTheSignatureAlgorithmsPickTheCertificate(_ test: Case) throws {
         var client = TLSConfiguration.makeClientConfiguration()
-        client.versions = .priorityString(test.accepts.priority(test.version))
         client.certificateVerification = .none
-        let pair = try TLSSessionPair(client: try GnuTLS().makeContext(configuration: client),
+        let gnutls = GnuTLS(options: GnuTLSOptions(priority: test.accepts.priority(test.version)))
+        let pair = try TLSSessionPair(client: try gnutls.makeContext(configuration: client),
                                       server: try Self.serverContext(), serverName: test.serverName)
         guard let served = test.served else {
             let failure = #expect(throws: TLSSessionPair.Failure.self) { try pair.handshake() }

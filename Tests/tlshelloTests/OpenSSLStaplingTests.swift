@@ -107,9 +107,9 @@ extension CLIBackendTests {
             for (signatures, stapled) in [(":-SIGN-ALL:+SIGN-ECDSA-SHA256:+SIGN-ECDSA-SECP256R1-SHA256", true),
                                           (":-SIGN-ALL:+SIGN-RSA-SHA256:+SIGN-RSA-PSS-RSAE-SHA256", false)] {
                 var client = TLSConfiguration.makeClientConfiguration()
-                client.versions = .priorityString(base + signatures)
                 client.certificateVerification = .none
-                let pair = try TLSSessionPair(client: GnuTLS().makeContext(configuration: client), server: server, serverName: "localhost")
+                let gnutls = GnuTLS(options: GnuTLSOptions(priority: base + signatures))
+                let pair = try TLSSessionPair(client: gnutls.makeContext(configuration: client), server: server, serverName: "localhost")
                 try pair.handshake()
                 #expect((pair.server.info?.localCertificate?.subject == "CN=localhost") == stapled)
                 #expect((pair.server.info?.ocspStatus != nil) == stapled)
