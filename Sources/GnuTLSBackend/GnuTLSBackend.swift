@@ -24,7 +24,7 @@ public struct GnuTLS: TLSBackend {
         try GnuTLSContext(configuration: configuration, options: options)
     }
 
-    /// None: GnuTLS does every ``TLSBackendFeature``.
+    /// None: GnuTLS does every ``/SecureSockets/TLSBackendFeature``.
     public var unsupportedFeatures: [TLSBackendFeature: String] { [:] }
 
     /// The GnuTLS priority string a context for `policy` compiles: ``GnuTLSOptions/priority``

@@ -18,7 +18,7 @@ public final class GnuTLSContext: TLSContext, @unchecked Sendable {
     /// The leaf of every identity this side presents, the default first.
     public let localCertificates: [CertificateInfo]
     /// The priority string in force: ``GnuTLSOptions/priority`` when set, the version table's
-    /// string for ``TLSConfiguration/versions`` otherwise.
+    /// string for ``/SecureSockets/TLSConfiguration/versions`` otherwise.
     public let priorityString: String
     /// The table versions the priority string enables, newest first.
     public let enabledVersions: [TLSVersion]
@@ -42,7 +42,7 @@ public final class GnuTLSContext: TLSContext, @unchecked Sendable {
     /// those it is about (empty without one).
     let ocspCertificates: Set<String>
     /// Every set of certificate credentials sessions of this context may use, each with the
-    /// identities installed in it (indices into ``TLSConfiguration/identities``, in the order
+    /// identities installed in it (indices into ``/SecureSockets/TLSConfiguration/identities``, in the order
     /// installed, which is GnuTLS's index of each pair): the main set, then those of
     /// ``serverNameIdentities``. A setting made on credentials (client CA trust, stapled
     /// responses) must reach each, or connections served by another set go without it.
