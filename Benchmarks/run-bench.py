@@ -6,14 +6,14 @@ docs/benchmarks.json).
 Servers: tlshello server, gnutls-serv (in a network namespace of its own: it binds every address),
 openssl s_server, the demo's server in Python 3, and nio-ssl-server (swift-nio-ssl, BoringSSL).
 
-Figures (issue 6 §3), in this order:
+Figures, in this order:
   limits      crypto-limits (GnuTLS/nettle: RSA-2048, ECDSA P-256, ECDH, AEAD), the AES-128-GCM line of
               `gnutls-cli --benchmark-ciphers`, `openssl speed` (RSA-2048, ECDSA and ECDH P-256)
   handshakes  full handshakes at C=1 and C=16, TLS 1.2 and 1.3, RSA-2048 and ECDSA P-256 certificates;
               in the same rounds, a handshake alone at C=1 (`latency`: tlshello and gnutls-serv) and, with
               the RSA certificate, resumed handshakes (session tickets) at C=16 (`resume`)
   bulk        echo throughput, TLS 1.3, C=1 (tlshello --echo, gnutls-serv --echo, nio-ssl-server --mode echo)
-  identities  (issue 12 §2) full handshakes at C=16, TLS 1.2 and 1.3, against a tlshello server with the RSA
+  identities  full handshakes at C=16, TLS 1.2 and 1.3, against a tlshello server with the RSA
               certificate alone and one with RSA + ECDSA (two --cert/--key pairs), in the same rounds: a
               client that takes ECDSA against each, and a client that takes only RSA signatures against the
               dual one; a probe with `tlshello client --json` before the runs records which certificate served
@@ -296,7 +296,7 @@ class Bench:
                     server.stop()
 
     def identities(self, progress):
-        """Several identities on one server (issue 12 §2): RSA alone against RSA + ECDSA."""
+        """Several identities on one server: RSA alone against RSA + ECDSA."""
         a = self.args
         rsa_cert, rsa_key = self.certs["rsa2048"]
         ecdsa_cert, ecdsa_key = self.certs["ecdsa-p256"]

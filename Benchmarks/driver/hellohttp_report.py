@@ -90,7 +90,7 @@ def goals(report):
         verdict = "**not met** in requests/s on this shared machine; **met** in requests per server CPU-second"
     else:
         verdict = "**not met**"
-    rows.append(("HTTP/2 requests/s over established connections ≥ 0.9× the NIOSSL build (issue 11 §5)",
+    rows.append(("HTTP/2 requests/s over established connections ≥ 0.9× the NIOSSL build",
                  "HelloHTTP, RSA-2048, `h2load -c %s -m %s -n %s`" % (p.get("connections"), p.get("streams"),
                                                                        fmt(p.get("requests"), 0)),
                  "%s, the median of the rounds' ratios (%s; medians %s/s ÷ %s/s); server CPU per request %s µs "
@@ -104,7 +104,7 @@ def goals(report):
     bound = report.cores * 1000.0 / cost if cost else None
     nio = figures.rate("connections", "hello-http-nio-ssl")
     per = divide(cpu_ms, cost)
-    rows.append(("HTTP/2 new connections (full handshake + one request) within the crypto bound (issue 11 §5)",
+    rows.append(("HTTP/2 new connections (full handshake + one request) within the crypto bound",
                  "HelloHTTP, RSA-2048, `h2load -c %s -n %s -m 1`" % (p.get("newConnections"), p.get("newConnections")),
                  "%s/s, %s of the bound (%d cores × 1000 ÷ %s ms of signature and key exchange = %s/s); server CPU "
                  "per connection %s ms = %s the crypto cost; the NIOSSL build %s/s (%s)" % (

@@ -1,5 +1,5 @@
 """From the raw runs to docs/benchmarks.md: medians and min–max over the rounds, each figure as a
-fraction of the crypto limit that bounds it, and the goals of issue 6 §4."""
+fraction of the crypto limit that bounds it, and the goals it is held to."""
 import os
 import statistics
 
@@ -426,7 +426,7 @@ class Report:
             return []
         names = {"rsa-only": "RSA-2048 alone", "dual": "RSA-2048 + ECDSA P-256"}
         clients = {"ecdsa": "takes ECDSA (and RSA)", "rsa": "takes RSA only"}
-        lines = ["## Several identities on one server (issue 12 §2), C=16", "",
+        lines = ["## Several identities on one server, C=16", "",
                  "`tlshello server` with the RSA-2048 certificate alone, and with RSA-2048 and ECDSA P-256 "
                  "(`--cert rsa --key rsa --cert ecdsa --key ecdsa`), full handshakes, load `hello`, in the same "
                  "rounds. The load generator's default client offers ECDSA and RSA signatures; the RSA-only client "
@@ -631,7 +631,7 @@ class Report:
         return rows
 
     def goals_section(self):
-        lines = ["## Goals (issue 6 §4)", "",
+        lines = ["## Goals", "",
                  "| goal | condition | measured | target | |", "|---|---|---|---|---|"]
         for goal, condition, measured, target, verdict in self.goals():
             lines.append("| %s | %s | %s | %s | %s |" % (goal, condition, measured, target, verdict))
