@@ -89,7 +89,7 @@ package.targets += [
     .executableTarget(name: "Fuzz", dependencies: ["FuzzHarness"], path: "Fuzz/Main"),
 ]
 
-// The greeting server and client written with the async/await way in (README, "Async/await with
+// The greeting server and client written with the async/await way in (docs/examples.md, "Async/await with
 // NIOAsyncChannel"); the test suite runs the same code.
 package.products += [.executable(name: "async-greeting", targets: ["AsyncGreeting"])]
 package.targets += [

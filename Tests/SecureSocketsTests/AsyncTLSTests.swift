@@ -14,7 +14,7 @@ import Testing
 
 /// The async/await way in (`ServerBootstrap.bind(host:port:tlsContext:)`, `TLSServer.run`,
 /// `ClientBootstrap.connect(host:port:tlsContext:)`) over loopback, with verification on: the
-/// README's greeting example, failures reported without stopping the server, and a cancelled
+/// greeting example of docs/examples.md, failures reported without stopping the server, and a cancelled
 /// server closing its listener and connections. Every server here is stopped by its test.
 @Suite struct AsyncTLSTests {
     /// How long any step may take before the test fails instead of hanging.
@@ -93,12 +93,12 @@ import Testing
         try await within { try await serving.value }
     }
 
-    @Test func readmeShowsTheExampleTheTestsRun() throws {
+    @Test func examplesPageShowsTheExampleTheTestsRun() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        let page = try String(contentsOf: root.appendingPathComponent("docs/examples.md"), encoding: .utf8)
         for name in ["GreetingServer.swift", "GreetingClient.swift"] {
             let source = try String(contentsOf: root.appendingPathComponent("Examples/AsyncGreeting/\(name)"), encoding: .utf8)
-            #expect(readme.contains(source), "README.md does not show Examples/AsyncGreeting/\(name) as it is")
+            #expect(page.contains(source), "docs/examples.md does not show Examples/AsyncGreeting/\(name) as it is")
         }
     }
 

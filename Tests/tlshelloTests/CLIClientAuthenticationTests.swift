@@ -51,7 +51,7 @@ import TestSupport
         #expect(listening["clientCAFile"] as? String == files.authority)
     }
 
-    /// The README's shortest way: a self-signed certificate from `tlshello cert` is its own CA.
+    /// The shortest way in docs/guide.md: a self-signed certificate from `tlshello cert` is its own CA.
     @Test func selfSignedClientCertificateFromTheCertCommandIsItsOwnCA() throws {
         let folder = try TemporaryDirectory()
         let made = try tlshello(["cert", "--cert", folder.file("alice.pem"), "--key", folder.file("alice.key"),
