@@ -184,12 +184,12 @@ diagrams: release
 	@scripts/diagrams.sh $(RELEASE_BIN) docs
 # --- end of diagrams ---
 # --- documentation and packaging (DocC, man page, completions, CLI reference, Debian package) ---
-#   make docs    DocC for SecureSockets, GnuTLSBackend and SecureSocketsNIO (articles, the tutorial "See a TLS handshake") as static HTML in .build/docs; any documentation warning fails it
+#   make docs    DocC for SecureSockets, GnuTLSBackend, SecureSocketsNIO and SecureSocketsBackends (articles, the tutorial "See a TLS handshake") as static HTML in .build/docs; any documentation warning fails it
 #   make man     tlshello(1) (swift-argument-parser's generate-manual) in .build/man, checked with groff and mandoc, and the bash, zsh and fish completions in .build/completions
 #   make cli-reference  regenerate docs/cli.md from the binary's own help (a test checks that it is current)
 #   make deb     the Debian package of the CLI in .build/deb (static Swift runtime, the demo's certificate, man page, completions; Depends from dpkg-shlibdeps; lintian without errors)
 DOCS_SCRATCH := .build-docs
-DOC_TARGETS := SecureSockets GnuTLSBackend SecureSocketsNIO
+DOC_TARGETS := SecureSockets GnuTLSBackend SecureSocketsNIO SecureSocketsBackends
 MANUAL_DATE := $(shell git log -1 --format=%cs 2>/dev/null || date -u +%F)
 GENERATED_MANUAL := .build/plugins/GenerateManual/outputs/tlshello/tlshello.1
 DEB_DIR := .build/deb

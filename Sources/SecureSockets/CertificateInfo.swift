@@ -74,11 +74,11 @@ public struct CertificateInfo: Sendable, Equatable, Codable {
 
 extension Date {
     /// The date as `YYYY-MM-DD HH:MM:SS UTC`, the form every message of this package uses.
-    public var utcText: String {
+    package var utcText: String {
         let style = Date.ISO8601FormatStyle(dateSeparator: .dash, dateTimeSeparator: .space, timeZone: .gmt)
         return self.formatted(style).replacing("Z", with: "") + " UTC"
     }
 
     /// The date as `YYYY-MM-DD` (UTC).
-    public var utcDay: String { String(utcText.prefix(10)) }
+    package var utcDay: String { String(utcText.prefix(10)) }
 }

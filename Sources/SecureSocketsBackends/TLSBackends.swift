@@ -4,7 +4,7 @@ import OpenSSLBackend
 #endif
 import SecureSockets
 
-/// Where front ends get a ``TLSBackend``: the default one, one by name (a command-line option,
+/// Where front ends get a ``/SecureSockets/TLSBackend``: the default one, one by name (a command-line option,
 /// a setting), or one with its library's own options. The OpenSSL backend is here only in a
 /// build with the package trait `OpenSSL`.
 ///
@@ -33,7 +33,7 @@ public enum TLSBackends {
 
     /// The backend called `name` (one of ``names``, in any case) with its default options.
     ///
-    /// - Throws: ``TLSError/invalidConfiguration(_:)`` for a name that is not a backend, or a
+    /// - Throws: ``/SecureSockets/TLSError/invalidConfiguration(_:)`` for a name that is not a backend, or a
     ///   backend this build does not carry.
     public static func named(_ name: String) throws(TLSError) -> any TLSBackend {
         switch name.lowercased() {
