@@ -12,7 +12,9 @@ struct HandshakeMessageTypes {
             if remaining > 0 {
                 let step = min(remaining, body.distance(from: index, to: body.endIndex))
                 let end = body.index(index, offsetBy: step)
-                messages[messages.count - 1].body.append(contentsOf: body[index..<end])
+                // The message may have been taken already (reported before its last bytes came):
+                // its rest is skipped.
+                if !messages.isEmpty { messages[messages.count - 1].body.append(contentsOf: body[index..<end]) }
                 remaining -= step
                 index = end
                 continue
