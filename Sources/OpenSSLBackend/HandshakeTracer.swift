@@ -5,7 +5,9 @@ import SecureSockets
 /// Builds the handshake trace of one OpenSSL session from `SSL_set_msg_callback`, which sees
 /// every handshake message, ChangeCipherSpec and alert in both directions as plaintext, in the
 /// same ``TLSTraceEvent`` form as the GnuTLS backend. Sent messages wait until
-/// ``TLSSession/takeNetworkOutput()`` hands their records over.
+/// ``TLSSession/takeNetworkOutput()`` hands their records over. OpenSSL 3 does not report a
+/// ChangeCipherSpec it receives, but it reports every record header it reads, in order: a
+/// received ChangeCipherSpec is traced from its record's header.
 final class HandshakeTracer {
     private let sink: (TLSTraceEvent) -> Void
     private var unsent: [TLSTraceEvent] = []
@@ -24,11 +26,13 @@ final class HandshakeTracer {
     /// One protocol message OpenSSL wrote (`sent`) or read.
     func message(sent: Bool, contentType: Int32, bytes: [UInt8], ssl: OpaquePointer) {
         switch contentType {
-        case SSL3_RT_CHANGE_CIPHER_SPEC:
+        case SSL3_RT_HEADER where !sent && bytes.count >= 5 && bytes[0] == UInt8(SSL3_RT_CHANGE_CIPHER_SPEC):
+            // A ChangeCipherSpec record read: traced here, before the messages of later records.
+            emit(false, "ChangeCipherSpec", tls13 ? "(compatibility)" : "", encrypted: false)
+            if !tls13 { receivedChangeCipherSpec = true }
+        case SSL3_RT_CHANGE_CIPHER_SPEC where sent:
             emit(sent, "ChangeCipherSpec", tls13 ? "(compatibility)" : "", encrypted: false)
-            if !tls13 {
-                if sent { sentChangeCipherSpec = true } else { receivedChangeCipherSpec = true }
-            }
+            if !tls13 { sentChangeCipherSpec = true }
         case SSL3_RT_ALERT where bytes.count >= 2:
             emit(sent, "Alert", "\(TLSWire.alertName(bytes[1])) (\(bytes[0] == 2 ? "fatal" : "warning"))")
         case SSL3_RT_HANDSHAKE where bytes.count >= 4:
@@ -122,11 +126,6 @@ final class HandshakeTracer {
             if let lifetime = HandshakeFacts.ticketLifetime(body: body) { details = "lifetime \(lifetime) s" }
         default:
             break
-        }
-        // Finished always follows its sender's ChangeCipherSpec in TLS 1.2 and older, and OpenSSL 3
-        // does not report a ChangeCipherSpec it receives: the Finished marks the change.
-        if type == 20 && !tls13 {
-            if sent { sentChangeCipherSpec = true } else { receivedChangeCipherSpec = true }
         }
         emit(sent, name, details)
         if type == 2 && tls13 && name != "HelloRetryRequest" { handshakeKeys = true }
