@@ -807,7 +807,7 @@ class Runner:
             if "ECDSA" not in signature and "ECDSA" not in negotiated.get("keyExchange", ""):
                 raise CaseFailed("the server did not sign with its ECDSA key: %s" % json.dumps(negotiated))
             self.record(peer.name, "chain", "server-same", True, True,
-                        "ok: %s, %s (peer: %s)" % (negotiated.get("protocolName"), signature, peer_text))
+                        "ok: %s, signed %s (peer: %s)" % (summary(negotiated), signature, peer_text))
         except CaseFailed as error:
             self.record(peer.name, "chain", "server-same", True, False, str(error))
         finally:

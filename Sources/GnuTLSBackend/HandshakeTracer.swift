@@ -30,6 +30,8 @@ final class HandshakeTracer {
     private var reportedIncoming = false
     var handshakeComplete = false
     var cipher = ""
+    /// A received NewSessionTicket as the PRE hook saw it, for the POST hook that follows.
+    var receivedTicket: [UInt8] = []
 
     init(sink: @escaping (TLSTraceEvent) -> Void) {
         self.sink = sink
@@ -51,15 +53,20 @@ final class HandshakeTracer {
 
     // MARK: Hook
 
-    /// Installs the POST hook for every handshake message: it feeds the trace, when there is one,
+    /// Installs the hook for every handshake message: after each, it feeds the trace, when there is one,
     /// and lets the session check the server after verification (see ``GnuTLSSession/processedHandshakeMessage(type:incoming:)``).
     static func install(on session: gnutls_session_t) {
-        gnutls_handshake_set_hook_function(session, cgnutls_handshake_any(), GNUTLS_HOOK_POST) { handle, type, _, incoming, message in
+        gnutls_handshake_set_hook_function(session, cgnutls_handshake_any(), GNUTLS_HOOK_BOTH) { handle, type, when, incoming, message in
             guard let handle, let pointer = gnutls_transport_get_ptr(handle) else { return 0 }
             let owner = Unmanaged<GnuTLSSession>.fromOpaque(pointer).takeUnretainedValue()
             var body: [UInt8] = []
             if let message, let data = message.pointee.data {
                 body = Array(UnsafeBufferPointer(start: data, count: Int(message.pointee.size)))
+            }
+            if when == GNUTLS_HOOK_PRE {
+                // TLS 1.3: GnuTLS hands the POST call only what it left of a received NewSessionTicket.
+                if incoming != 0 && type == GNUTLS_HANDSHAKE_NEW_SESSION_TICKET.rawValue { owner.tracer?.receivedTicket = body }
+                return 0
             }
             owner.tracer?.handshakeMessage(type: type, incoming: incoming != 0, body: body,
                                            version: gnutls_protocol_get_version(handle),
@@ -142,7 +149,9 @@ final class HandshakeTracer {
         case GNUTLS_HANDSHAKE_FINISHED.rawValue:
             details = "verify_data \(body.count) bytes"
         case GNUTLS_HANDSHAKE_NEW_SESSION_TICKET.rawValue:
-            if let lifetime = HandshakeFacts.ticketLifetime(body: body) { details = "lifetime \(lifetime) s" }
+            let ticket = incoming && !receivedTicket.isEmpty ? receivedTicket : body
+            receivedTicket = []
+            if let lifetime = HandshakeFacts.ticketLifetime(body: ticket) { details = "lifetime \(lifetime) s" }
         default:
             break
         }
@@ -160,7 +169,8 @@ final class HandshakeTracer {
         }
     }
 
-    /// GnuTLS's name of a cipher suite number, e.g. 0xc030 → `TLS_ECDHE_RSA_AES_256_GCM_SHA384`.
+    /// The IANA name of a cipher suite number, e.g. 0xc030 → `TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384`,
+    /// as the session's report and the other backend say it (GnuTLS names it without the WITH).
     static func cipherSuiteName(_ id: UInt16) -> String {
         var index: Int = 0
         var bytes: [UInt8] = [0, 0]
@@ -169,9 +179,29 @@ final class HandshakeTracer {
                 gnutls_cipher_suite_info(index, buffer.baseAddress, nil, nil, nil, nil)
             }
             guard let name else { return TLSWire.hex(id) }
-            if UInt16(bytes[0]) << 8 | UInt16(bytes[1]) == id { return String(cString: name) }
+            if UInt16(bytes[0]) << 8 | UInt16(bytes[1]) == id { return ianaName(String(cString: name)) }
             index += 1
         }
+    }
+
+    /// GnuTLS's key exchange prefixes and their IANA spelling, longest first.
+    private static let keyExchanges: [(gnutls: String, iana: String)] = [
+        ("ECDHE_ECDSA", "ECDHE_ECDSA"), ("ECDHE_RSA", "ECDHE_RSA"), ("ECDHE_PSK", "ECDHE_PSK"),
+        ("DHE_RSA", "DHE_RSA"), ("DHE_DSS", "DHE_DSS"), ("DHE_PSK", "DHE_PSK"), ("RSA_PSK", "RSA_PSK"),
+        ("SRP_SHA_RSA", "SRP_SHA_RSA"), ("SRP_SHA_DSS", "SRP_SHA_DSS"), ("SRP_SHA", "SRP_SHA"),
+        ("ECDH_ANON", "ECDH_anon"), ("DH_ANON", "DH_anon"), ("RSA", "RSA"), ("PSK", "PSK"),
+    ]
+
+    /// GnuTLS's suite name in IANA's spelling: `TLS_<kx>_WITH_<cipher>_<mac>`, SHA-1 written `SHA`,
+    /// ChaCha20-Poly1305 with its `SHA256`; TLS 1.3 names (no key exchange) are the same.
+    static func ianaName(_ gnutls: String) -> String {
+        guard gnutls.hasPrefix("TLS_") else { return gnutls }
+        let rest = gnutls.dropFirst(4)
+        guard let kx = keyExchanges.first(where: { rest.hasPrefix($0.gnutls + "_") }) else { return gnutls }
+        var tail = String(rest.dropFirst(kx.gnutls.count + 1))
+        if tail.hasSuffix("_SHA1") { tail = String(tail.dropLast(1)) }
+        if tail.hasSuffix("CHACHA20_POLY1305") { tail += "_SHA256" }
+        return "TLS_\(kx.iana)_WITH_\(tail)"
     }
 
     /// `OCSP good, this update …, next update …` for a stapled DER response (as sent: not verified here).
@@ -304,7 +334,7 @@ final class HandshakeTracer {
             closeNotifyReceived = true
         }
         // Plaintext alert records were traced as they came in: this one was encrypted.
-        emit(.received, "Alert", "\(TLSWire.alertName(alert.code)) (\(alert.isFatal ? "fatal" : "warning"))", encrypted: true)
+        emit(.received, "Alert", "\(TLSWire.alertName(alert.code)) (\(alert.isFatal ? "fatal" : "warning"), encrypted)", encrypted: true)
     }
 
     private static func alertText(level: UInt8, code: UInt8) -> String {

@@ -5,7 +5,9 @@ import SecureSockets
 /// Builds the handshake trace of one OpenSSL session from `SSL_set_msg_callback`, which sees
 /// every handshake message, ChangeCipherSpec and alert in both directions as plaintext, in the
 /// same ``TLSTraceEvent`` form as the GnuTLS backend. Sent messages wait until
-/// ``TLSSession/takeNetworkOutput()`` hands their records over.
+/// ``TLSSession/takeNetworkOutput()`` hands their records over. OpenSSL 3 does not report a
+/// ChangeCipherSpec it receives, but it reports every record header it reads, in order: a
+/// received ChangeCipherSpec is traced from its record's header.
 final class HandshakeTracer {
     private let sink: (TLSTraceEvent) -> Void
     private var unsent: [TLSTraceEvent] = []
@@ -16,6 +18,10 @@ final class HandshakeTracer {
     /// TLS 1.2 and older: this side's, and the peer's, ChangeCipherSpec went by.
     private var sentChangeCipherSpec = false
     private var receivedChangeCipherSpec = false
+    /// The size of the last application data record's body written and read, from its header,
+    /// until the trace tells of it.
+    private var sentRecordSize: Int?
+    private var receivedRecordSize: Int?
 
     init(sink: @escaping (TLSTraceEvent) -> Void) {
         self.sink = sink
@@ -24,13 +30,19 @@ final class HandshakeTracer {
     /// One protocol message OpenSSL wrote (`sent`) or read.
     func message(sent: Bool, contentType: Int32, bytes: [UInt8], ssl: OpaquePointer) {
         switch contentType {
-        case SSL3_RT_CHANGE_CIPHER_SPEC:
+        case SSL3_RT_HEADER where !sent && bytes.count >= 5 && bytes[0] == UInt8(SSL3_RT_CHANGE_CIPHER_SPEC):
+            // A ChangeCipherSpec record read: traced here, before the messages of later records.
+            emit(false, "ChangeCipherSpec", tls13 ? "(compatibility)" : "", encrypted: false)
+            if !tls13 { receivedChangeCipherSpec = true }
+        case SSL3_RT_HEADER where bytes.count >= 5 && bytes[0] == UInt8(SSL3_RT_APPLICATION_DATA):
+            let size = Int(bytes[3]) << 8 | Int(bytes[4])
+            if sent { sentRecordSize = size } else { receivedRecordSize = size }
+        case SSL3_RT_CHANGE_CIPHER_SPEC where sent:
             emit(sent, "ChangeCipherSpec", tls13 ? "(compatibility)" : "", encrypted: false)
-            if !tls13 {
-                if sent { sentChangeCipherSpec = true } else { receivedChangeCipherSpec = true }
-            }
+            if !tls13 { sentChangeCipherSpec = true }
         case SSL3_RT_ALERT where bytes.count >= 2:
-            emit(sent, "Alert", "\(TLSWire.alertName(bytes[1])) (\(bytes[0] == 2 ? "fatal" : "warning"))")
+            let level = bytes[0] == 2 ? "fatal" : "warning"
+            emit(sent, "Alert", "\(TLSWire.alertName(bytes[1])) (\(level)\(encrypting(sent: sent) ? ", encrypted" : ""))")
         case SSL3_RT_HANDSHAKE where bytes.count >= 4:
             handshake(sent: sent, type: bytes[0], body: Array(bytes.dropFirst(4)), ssl: ssl)
         default:
@@ -38,9 +50,13 @@ final class HandshakeTracer {
         }
     }
 
-    /// Application data this side wrote or read, in plaintext bytes.
-    func applicationData(sent: Bool, count: Int) {
-        emit(sent, "application data", "\(count) bytes", encrypted: true)
+    /// Application data this side wrote or read, in plaintext bytes, with the size of the record
+    /// that carried it and the `cipher` that encrypted it, as the GnuTLS backend's trace says it.
+    func applicationData(sent: Bool, count: Int, cipher: String?) {
+        let size = sent ? sentRecordSize : receivedRecordSize
+        if sent { sentRecordSize = nil } else { receivedRecordSize = nil }
+        let carried = size.map { " (encrypted as \($0) bytes" + (cipher.map { ": \($0))" } ?? ")") } ?? ""
+        emit(sent, "application data", "\(count) bytes" + carried, encrypted: true)
     }
 
     /// The caller took the output: the sent messages are on their way.
@@ -122,11 +138,6 @@ final class HandshakeTracer {
             if let lifetime = HandshakeFacts.ticketLifetime(body: body) { details = "lifetime \(lifetime) s" }
         default:
             break
-        }
-        // Finished always follows its sender's ChangeCipherSpec in TLS 1.2 and older, and OpenSSL 3
-        // does not report a ChangeCipherSpec it receives: the Finished marks the change.
-        if type == 20 && !tls13 {
-            if sent { sentChangeCipherSpec = true } else { receivedChangeCipherSpec = true }
         }
         emit(sent, name, details)
         if type == 2 && tls13 && name != "HelloRetryRequest" { handshakeKeys = true }

@@ -37,9 +37,15 @@ enum OpenSSLHandshakeFailure {
         switch reason {
         case SSL_R_UNSUPPORTED_PROTOCOL, SSL_R_NO_PROTOCOLS_AVAILABLE, SSL_R_WRONG_SSL_VERSION,
              SSL_R_VERSION_TOO_LOW, SSL_R_VERSION_TOO_HIGH, SSL_R_WRONG_VERSION_NUMBER:
-            let detail = session.role == .server
-                ? "the client offered none of the versions this server accepts (\(offered))"
-                : "this side offered \(offered); the server chose another version"
+            let detail: String
+            if session.role == .server, let body = session.clientHelloBody, let hello = ClientHelloSummary.parse(body: body),
+               !hello.offeredVersions.isEmpty || !hello.otherVersions.isEmpty {
+                detail = "the client offered \(hello.offeredText); this server accepts \(offered)"
+            } else {
+                detail = session.role == .server
+                    ? "the client offered none of the versions this server accepts (\(offered))"
+                    : "this side offered \(offered); the server chose another version"
+            }
             return .noCommonVersion(detail: detail, library: library, alert: session.alertSent)
         case SSL_R_NO_APPLICATION_PROTOCOL where session.role == .server:
             let clientNames = ApplicationProtocolList.text(session.offeredApplicationProtocols ?? [])

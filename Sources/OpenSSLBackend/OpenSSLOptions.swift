@@ -22,9 +22,14 @@ public struct OpenSSLOptions: Sendable, Equatable {
     }
 
     /// What a context made with these options sets for `table`, e.g.
-    /// `TLS1.2–TLS1.3, ciphers ECDHE+AESGCM, TLS 1.3 suites TLS_AES_128_GCM_SHA256`.
+    /// `TLS1.2–TLS1.3, ciphers ECDHE+AESGCM, TLS 1.3 suites TLS_AES_128_GCM_SHA256`: the cipher
+    /// list where the range reaches below TLS 1.3, the TLS 1.3 suites where it includes TLS 1.3.
     func describe(_ table: OpenSSLVersionTable) -> String {
-        table.description(cipherList: cipherList ?? table.cipherList) + (cipherSuites.map { ", TLS 1.3 suites \($0)" } ?? "")
+        guard table.minimum == .tlsv1_3 else {
+            let suites = table.maximum == .tlsv1_3 ? cipherSuites.map { ", TLS 1.3 suites \($0)" } ?? "" : ""
+            return table.description(cipherList: cipherList ?? table.cipherList) + suites
+        }
+        return "\(TLSVersion.tlsv1_3.displayName), TLS 1.3 suites \(cipherSuites ?? "OpenSSL's default")"
     }
 
     /// Sets the lists on `ctx` (after the version table, whose cipher list ``cipherList`` replaces).

@@ -35,6 +35,8 @@ package final class OpenSSLSession: TLSSession {
     var alertReceived: TLSAlert?
     /// The handshake message types received, in order (from the message callback).
     var receivedHandshakeTypes: [UInt8] = []
+    /// A server's view of the client's ClientHello body (what it offered, for a refusal's sentence).
+    var clientHelloBody: [UInt8]?
     /// True once the peer closed its side of the transport.
     private(set) var inputEnded = false
     private var closed = false
@@ -162,7 +164,7 @@ package final class OpenSSLSession: TLSSession {
         var count = 0
         let result = buffer.withUnsafeMutableBytes { SSL_read_ex(ssl.pointer, $0.baseAddress, maximum, &count) }
         if result == 1 {
-            tracer?.applicationData(sent: false, count: count)
+            tracer?.applicationData(sent: false, count: count, cipher: info?.cipher)
             return .data(Array(buffer.prefix(count)))
         }
         switch SSL_get_error(ssl.pointer, result) {
@@ -196,7 +198,7 @@ package final class OpenSSLSession: TLSSession {
             let library = OpenSSLError.drain()
             throw .protocolError(reason: library?.message ?? "OpenSSL could not write the records", library: library)
         }
-        tracer?.applicationData(sent: true, count: written)
+        tracer?.applicationData(sent: true, count: written, cipher: info?.cipher)
     }
 
     /// Queues close_notify.
@@ -268,7 +270,10 @@ package final class OpenSSLSession: TLSSession {
     ) -> Void = { writing, _, contentType, buffer, length, ssl, _ in
         guard let buffer, length > 0, let ssl, let session = of(ssl) else { return }
         let bytes = Array(UnsafeRawBufferPointer(start: buffer, count: length))
-        if contentType == SSL3_RT_HANDSHAKE && writing == 0 { session.receivedHandshakeTypes.append(bytes[0]) }
+        if contentType == SSL3_RT_HANDSHAKE && writing == 0 {
+            session.receivedHandshakeTypes.append(bytes[0])
+            if bytes[0] == 1 && session.role == .server { session.clientHelloBody = Array(bytes.dropFirst(4)) }
+        }
         session.tracer?.message(sent: writing != 0, contentType: contentType, bytes: bytes, ssl: ssl)
     }
 }

@@ -56,11 +56,14 @@ struct ServerNameSelection {
 
     /// The `SSL_CTX_set_cert_cb` callback: narrows the connection's pairs to those covering the
     /// client's server name. Returns 1 to go on, 0 to fail the handshake.
+    /// At TLS 1.3, ``KeyTypePreference`` then narrows the candidates (every pair when the name
+    /// chose none) to the ECDSA pair the client accepts, as GnuTLS would.
     static let callback: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?) -> Int32 = { ssl, _ in
-        guard let ssl, let session = OpenSSLSession.of(ssl), let selection = session.context.serverNameSelection,
-              let text = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name) else { return 1 }
-        let choice = selection.choice(for: String(cString: text))
-        guard !choice.isEmpty else { return 1 }
+        guard let ssl, let session = OpenSSLSession.of(ssl), let selection = session.context.serverNameSelection else { return 1 }
+        let named = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name).map { selection.choice(for: String(cString: $0)) } ?? []
+        let candidates = named.isEmpty ? Array(session.context.identities.indices) : named
+        let choice = KeyTypePreference.preferred(candidates, identities: session.context.identities, ssl: ssl)
+        guard !named.isEmpty || choice != candidates else { return 1 }
         SSL_certs_clear(ssl)
         // Installed least preferred first: of two pairs of one key type, the last installed stays.
         for index in choice.reversed() where !session.context.identities[index].install(on: ssl) {

@@ -169,7 +169,7 @@ package enum HandshakeFacts {
         case "Alert":
             return "A notification: close_notify ends the connection cleanly; a fatal alert aborts it and says why."
         case "application data":
-            return "Encrypted application data: the greeting, unreadable without the session keys."
+            return "Encrypted application data: what the two programs exchange, unreadable without the session keys."
         default:
             return "A TLS message."
         }

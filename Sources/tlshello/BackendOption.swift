@@ -31,11 +31,14 @@ struct BackendOption: ParsableArguments {
     /// The backend chosen, with its options: `priority` (`--priority`) for GnuTLS, the cipher
     /// lists for OpenSSL. Each command asks before it opens a socket, so a build without OpenSSL
     /// refuses `openssl`, and each backend the other's options, in one line, like any other bad input.
-    func resolve(priority: String? = nil) throws(TLSError) -> any TLSBackend {
+    /// `hasPriority`: whether the command has a `--priority` option to name instead.
+    func resolve(priority: String? = nil, hasPriority: Bool = true) throws(TLSError) -> any TLSBackend {
         switch backend {
         case .gnutls:
             if let option = openSSLCiphers.map({ _ in "--openssl-ciphers" }) ?? openSSLCipherSuites.map({ _ in "--openssl-ciphersuites" }) {
-                throw .conflictingOptions("\(option) is an OpenSSL setting; on the GnuTLS backend a raw --priority string chooses the ciphers")
+                throw .conflictingOptions(hasPriority
+                    ? "\(option) is an OpenSSL setting; on the GnuTLS backend a raw --priority string chooses the ciphers"
+                    : "\(option) is an OpenSSL setting; it applies with --backend openssl")
             }
             return TLSBackends.gnuTLS(options: GnuTLSOptions(priority: priority))
         case .openssl:

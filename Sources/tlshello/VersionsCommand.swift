@@ -29,7 +29,7 @@ struct VersionsCommand: ParsableCommand {
             return
         }
         do {
-            _ = try backendOption.resolve()
+            _ = try backendOption.resolve(hasPriority: false)
         } catch {
             Console.err("tlshello versions: \(error)")
             throw ExitCode(2)
@@ -59,7 +59,7 @@ struct VersionsCommand: ParsableCommand {
     private func runOtherBackend() throws {
         let backend: any TLSBackend
         do {
-            backend = try backendOption.resolve()
+            backend = try backendOption.resolve(hasPriority: false)
         } catch {
             Console.err("tlshello versions: \(error)")
             throw ExitCode(2)

@@ -53,8 +53,11 @@ import Testing
 
     @Test func describeShowsTheLists() {
         let options = OpenSSLOptions(cipherList: "ECDHE+CHACHA20", cipherSuites: "TLS_AES_128_GCM_SHA256")
-        #expect(OpenSSL(options: options).describe(.exactly(.tlsv1_2))
-                == "TLS1.2, ciphers ECDHE+CHACHA20, TLS 1.3 suites TLS_AES_128_GCM_SHA256")
+        #expect(OpenSSL(options: options).describe(.exactly(.tlsv1_2)) == "TLS1.2, ciphers ECDHE+CHACHA20")
+        #expect(OpenSSL(options: options).describe(.exactly(.tlsv1_3)) == "TLS1.3, TLS 1.3 suites TLS_AES_128_GCM_SHA256")
+        #expect(OpenSSL(options: options).describe(.secureDefault)
+                == "TLS1.2–TLS1.3, ciphers ECDHE+CHACHA20, TLS 1.3 suites TLS_AES_128_GCM_SHA256")
+        #expect(OpenSSL().describe(.exactly(.tlsv1_3)) == "TLS1.3, TLS 1.3 suites OpenSSL's default")
         #expect(OpenSSL().describe(.exactly(.tlsv1_2)) == "TLS1.2, ciphers DEFAULT")
     }
 }

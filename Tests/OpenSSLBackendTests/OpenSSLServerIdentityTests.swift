@@ -106,6 +106,30 @@ import Testing
         #expect(pair.client.info?.peerCertificates.first?.subject == subject)
     }
 
+    /// Without a name to choose by, or with one every pair carries, an OpenSSL server serves
+    /// the pair a GnuTLS server with the same pairs serves, to a GnuTLS client and an OpenSSL
+    /// one alike, in either order of the pairs: at TLS 1.3, ECDSA to a client that accepts it.
+    @Test(arguments: [TLSVersion.tlsv1_2, .tlsv1_3], [nil, "localhost"] as [String?])
+    func withoutADecidingNameTheServerServesAsGnuTLSDoes(version: TLSVersion, serverName: String?) throws {
+        for order in [[(Self.ecdsa, "ecdsa"), (Self.rsa, "rsa")], [(Self.rsa, "rsa"), (Self.ecdsa, "ecdsa")]] {
+            let configuration = TLSConfiguration.makeServerConfiguration(identities: order.map { Self.identity($0.0, $0.1) })
+            var client = Fixtures.clientConfiguration(trust: nil, versions: .exactly(version), verification: .none)
+            client.certificateVerification = .none
+            let clients: [any TLSBackend] = [GnuTLS(options: GnuTLSOptions(priority: Accepts.any.priority(version))), OpenSSL()]
+            for clientBackend in clients {
+                var served: [String?] = []
+                for serverBackend in [GnuTLS() as any TLSBackend, OpenSSL()] {
+                    let pair = try TLSSessionPair(client: try clientBackend.makeContext(configuration: client),
+                                                  server: try serverBackend.makeContext(configuration: configuration), serverName: serverName)
+                    try pair.handshake()
+                    served.append(pair.server.info?.localCertificate?.subject)
+                }
+                #expect(served[1] == served[0], "\(clientBackend.name) client, pairs \(order.map(\.1)): GnuTLS served \(served[0] ?? "none"), OpenSSL \(served[1] ?? "none")")
+                if version == .tlsv1_3 { #expect(served[1] == "CN=ec.test") }
+            }
+        }
+    }
+
     /// Between pairs of the same key type, the first is the default.
     @Test(arguments: [TLSVersion.tlsv1_2, .tlsv1_3])
     func theFirstPairOfAKeyTypeIsTheDefault(_ version: TLSVersion) throws {

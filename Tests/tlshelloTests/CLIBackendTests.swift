@@ -30,6 +30,24 @@ import Testing
         #expect(result.stdout.contains("accepted, enables TLS1.3 TLS1.2"))
     }
 
+    @Test func versionsShowsEachOpenSSLListOnTheRowsItAppliesTo() throws {
+        let result = try tlshello(["versions", "--backend", "openssl", "--openssl-ciphers", "ECDHE+AESGCM",
+                                   "--openssl-ciphersuites", "TLS_AES_128_GCM_SHA256"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let rows = result.stdout.split(separator: "\n")
+        let tls13 = try #require(rows.first { $0.hasPrefix("tlsv1.3 ") })
+        let tls12 = try #require(rows.first { $0.hasPrefix("tlsv1.2 ") })
+        #expect(tls13.contains("TLS1.3, TLS 1.3 suites TLS_AES_128_GCM_SHA256") && !tls13.contains("ECDHE+AESGCM"), "\(tls13)")
+        #expect(tls12.contains("TLS1.2, ciphers ECDHE+AESGCM") && !tls12.contains("TLS 1.3 suites"), "\(tls12)")
+    }
+
+    @Test func versionsNamesNoOptionItLacksWhenRefusingAnOpenSSLList() throws {
+        let result = try tlshello(["versions", "--openssl-ciphers", "ECDHE+AESGCM"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("--openssl-ciphers is an OpenSSL setting; it applies with --backend openssl"), "\(result.stderr)")
+        #expect(!result.stderr.contains("--priority"), "\(result.stderr)")
+    }
+
     @Test func priorityStringIsRefusedOnOpenSSL() throws {
         let result = try tlshello(["client", "127.0.0.1", "--backend", "openssl", "--priority", "NORMAL"])
         #expect(result.status == 2)

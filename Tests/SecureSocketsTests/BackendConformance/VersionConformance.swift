@@ -89,5 +89,17 @@ extension BackendConformance {
             #expect(failure.server?.kind == "no-common-version")
             #expect(failure.client?.kind == "no-common-version")
         }
+
+        /// A server refusing a client's versions says, in the same words on every backend, what the
+        /// client offered and what it accepts.
+        @Test(arguments: BackendPair.all)
+        func theServerNamesBothSidesVersionsWhenTheyDoNotMeet(backends: BackendPair) throws {
+            try backends.require(.encryption)
+            let pair = try backends.sessions(client: Fixtures.clientConfiguration(versions: .exactly(.tlsv1_3)),
+                                             server: Fixtures.serverConfiguration(versions: .exactly(.tlsv1_2)))
+            let failure = try #require(throws: TLSSessionPair.Failure.self) { try pair.handshake() }
+            #expect("\(failure.server.map { "\($0)" } ?? "")".contains("the client offered TLS1.3; this server accepts TLS1.2"),
+                    "\(String(describing: failure.server))")
+        }
     }
 }
