@@ -89,6 +89,7 @@ struct ClientCommand: ParsableCommand {
 
     func validate() throws {
         try illustrateOption.check(backendOption)
+        try backendOption.check(priority: versions.priority)
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard timeout > 0 && timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") }
         if insecure && cafile != nil { throw ValidationError("--insecure and --cafile contradict each other: pick one") }

@@ -142,6 +142,8 @@ struct ServerCommand: ParsableCommand {
 
     func validate() throws {
         try illustrateOption.check(backendOption)
+        try backendOption.check(priority: versions.priority)
+        try ServerIdentities.checkCounts(certificates: cert, keys: key, passphrases: passphrase)
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard maximumConnections > 0 else { throw ValidationError("--max-connections must be at least 1") }
         for (name, value) in [("--handshake-timeout", handshakeTimeout), ("--message-timeout", messageTimeout), ("--grace", grace)] {

@@ -99,6 +99,7 @@ struct BenchCommand: ParsableCommand {
     var noProgress = false
 
     func validate() throws {
+        try backendOption.check(priority: versions.priority)
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
         guard connections >= 1 else { throw ValidationError("--connections must be at least 1") }
         guard mode == .idle || connections <= 1024 else {
