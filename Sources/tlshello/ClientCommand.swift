@@ -143,6 +143,8 @@ struct ClientCommand: ParsableCommand {
         configuration.requiresApplicationProtocol = alpnStrict
         configuration.publicKeyPins = pins.compactMap { try? PublicKeyPin($0) }  // checked by validate()
         configuration.requiresOCSPStatus = requireOCSP
+        try OutputPathCheck.check(try? diagramOptions.fileName, option: "--diagram", server: false)  // name checked by validate()
+        try OutputPathCheck.check(illustrateOption.fileName, option: "--illustrate", server: false)
         configuration.keyLog = try traceOptions.openKeyLog()
         clientCertificate.apply(to: &configuration)
         let context = try backendOption.resolve(priority: versions.priority).makeContext(configuration: configuration)

@@ -195,6 +195,8 @@ struct ServerCommand: ParsableCommand {
             if let ticketLifetime { configuration.ticketLifetime = ticketLifetime }
             configuration.applicationProtocols = ApplicationProtocolOption.names(alpn)
             configuration.requiresApplicationProtocol = alpnStrict
+            try OutputPathCheck.check(try? diagramOptions.fileName, option: "--diagram", server: true)  // name checked by validate()
+            try OutputPathCheck.check(illustrateOption.fileName, option: "--illustrate", server: true)
             configuration.keyLog = try traceOptions.openKeyLog()
             configuration.ocspResponse = ocspResponse.map { .file($0) }
             configuration.ticketKey = try ticketKeyFile.map { path throws(TLSError) in try TLSTicketKey.load(path: path) }

@@ -191,11 +191,17 @@ import Testing
         #expect(openssl.stderr.contains("--illustrate needs the GnuTLS backend"))
     }
 
-    @Test func unwritablePageCostsOneWarningAndTheExchangeCompletes() throws {
-        let server = try ServerUnderTest()
-        let result = try server.client(["--cafile", Paths.demoCertificate, "--illustrate", "/nonexistent-directory/page.html"])
-        #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("3. reply received: Hola soy tu servidor...."))
-        #expect(result.stderr.split(separator: "\n").filter { $0.contains("--illustrate: cannot") }.count == 1)
+    @Test func aPageThatCannotBeWrittenIsRefusedBeforeConnectingOrListening() throws {
+        let folder = try TemporaryDirectory()
+        for command in [["client", "127.0.0.1", "--port", "1"], ["server", "--host", "127.0.0.1", "--port", "0"]] {
+            let missing = try tlshello(command + ["--illustrate", "/nonexistent-directory/page.html"])
+            #expect(missing.status == 2, "\(missing.stderr)")
+            #expect(missing.stderr == "tlshello \(command[0]): invalid configuration: --illustrate /nonexistent-directory/page.html: "
+                    + "cannot use the directory /nonexistent-directory: No such file or directory\n")
+            #expect(!missing.stdout.contains("listening"))
+            let directory = try tlshello(command + ["--illustrate", folder.path])
+            #expect(directory.status == 2, "\(directory.stderr)")
+            #expect(directory.stderr == "tlshello \(command[0]): invalid configuration: --illustrate \(folder.path): is a directory\n")
+        }
     }
 }
