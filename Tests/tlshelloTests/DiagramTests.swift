@@ -105,6 +105,9 @@ import Testing
         #expect(client.text.contains("protocol_version"))
         #expect(client.text.contains("failed: no common TLS version"))
         #expect(client.text.contains("#dc2626"))
+        // The connection existed before the handshake failed: the client's own address is drawn.
+        #expect(client.text.contains("client 127.0.0.1:"), "the client's address")
+        #expect(!client.text.contains("client and server"))
 
         #expect(server.process.waitForLine(containing: "diagram written to \(folder.file("server-1.svg"))") != nil)
         let serverSide = try LadderSVG(path: folder.file("server-1.svg"))
@@ -141,6 +144,7 @@ import Testing
             #expect(alert.encrypted == (version == "tlsv1.2" ? "false" : "true"))
             #expect(drawn.text.contains("certificate_expired") || drawn.text.contains("bad_certificate"))
             #expect(drawn.text.contains("failed: "))
+            #expect(drawn.text.contains("client 127.0.0.1:"), "the client's address")
         }
     }
 
