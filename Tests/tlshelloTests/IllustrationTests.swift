@@ -204,4 +204,25 @@ import Testing
             #expect(directory.stderr == "tlshello \(command[0]): invalid configuration: --illustrate \(folder.path): is a directory\n")
         }
     }
+
+    /// The failed page's overview names no version (none was agreed), and a TLS 1.2 ServerHello's
+    /// legacy_version is explained as the version chosen.
+    @Test func versionFieldsReadRightOnFailedAndTLS12Pages() throws {
+        let directory = try TemporaryDirectory()
+        let refusing = try ServerUnderTest(["--tls-version", "tlsv1.3"])
+        let failedPage = directory.file("failed.html")
+        _ = try refusing.client(["--tls-version", "tlsv1.2", "--cafile", Paths.demoCertificate, "--illustrate", failedPage])
+        let failed = try Page(path: failedPage).html
+        #expect(failed.contains("<tr><th>version</th><td><code class=\"wrap\">none agreed (no ServerHello chose one)</code>"))
+        #expect(!failed.contains("<code class=\"wrap\">TLS</code>"))
+        for version in ["tlsv1.2", "tlsv1.3"] {
+            let server = try ServerUnderTest(["--tls-version", version])
+            let page = directory.file("\(version).html")
+            let result = try server.client(["--cafile", Paths.demoCertificate, "--illustrate", page])
+            #expect(result.status == 0, "\(result.stderr)")
+            let html = try Page(path: page).html
+            #expect(html.contains("1.2 in a TLS 1.3 ServerHello") == (version == "tlsv1.3"))
+            #expect(html.contains("the version the server chose") == (version == "tlsv1.2"))
+        }
+    }
 }
