@@ -166,7 +166,7 @@ import Testing
     }
 
     @Test(arguments: [
-        (["client", "127.0.0.1", "--diagram", ""], "--diagram needs a file name"),
+        (["client", "127.0.0.1", "--diagram", ""], "--diagram needs a file name, e.g. --diagram handshake.svg\n"),
         (["client", "127.0.0.1", "--diagram", "pictures/"], "--diagram needs a file name"),
         (["server", "--diagram", "hs-{n}-{n}.svg"], "{n} may appear once"),
         (["server", "--echo", "--diagram", "hs.svg"], "--diagram draws the greeting exchange"),
@@ -175,6 +175,17 @@ import Testing
         let result = try tlshello(arguments)
         #expect(result.status == 64)
         #expect(result.stderr.contains(message), "\(result.stderr)")
+    }
+
+    /// The help says what a client writes, and that the numbering is the server's.
+    @Test func helpTellsTheClientsNameFromTheServers() throws {
+        for command in ["client", "server"] {
+            let help = try tlshello([command, "--help"]).stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            #expect(help.contains("A client writes the name as given (with --resume the second connection's gets -2 before the extension); "
+                                  + "a server writes one file per connection"), "\(help)")
+            #expect(help.contains("A client writes the name as given (with --resume the second connection's page gets -2 before the extension); "
+                                  + "a server writes one page per connection"), "\(help)")
+        }
     }
 
     /// A path that cannot be written is refused before anything connects or listens (as --keylog

@@ -183,7 +183,7 @@ import Testing
     @Test func badNamesAndOtherBackendsAreRefusedAtParseTime() throws {
         let empty = try tlshello(["client", "127.0.0.1", "--illustrate", ""])
         #expect(empty.status == 64)
-        #expect(empty.stderr.contains("--illustrate needs a file name"))
+        #expect(empty.stderr.contains("--illustrate needs a file name, e.g. --illustrate handshake.html\n"))
         let twice = try tlshello(["server", "--illustrate", "a-{n}-{n}.html"])
         #expect(twice.status == 64)
         let openssl = try tlshello(["client", "127.0.0.1", "--backend", "openssl", "--illustrate", "x.html"])
