@@ -17,8 +17,9 @@ struct CertCommand: ParsableCommand {
         Existing files are never overwritten without --force. The key file is created with mode 0600.
 
         Example (what 'make certs' runs):
-          tlshello cert --cert certs/diegoUcamCert.pem --key certs/diegoUcamKey.pem --digest sha512 \\
-            --subject 'CN=diegoUcamCert,OU=Alumnos,O=Ucam,L=Murcia,ST=Murcia,C=ES' --days 10950 --force
+          tlshello cert --cert certs/diegoUcamCert.pem \\
+            --key certs/diegoUcamKey.pem --digest sha512 --days 10950 --force \\
+            --subject 'CN=diegoUcamCert,OU=Alumnos,O=Ucam,L=Murcia,ST=Murcia,C=ES'
         """
     )
 

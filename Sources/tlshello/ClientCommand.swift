@@ -89,6 +89,7 @@ struct ClientCommand: ParsableCommand {
 
     func validate() throws {
         try illustrateOption.check(backendOption)
+        try backendOption.check(priority: versions.priority)
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard timeout > 0 && timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") }
         if insecure && cafile != nil { throw ValidationError("--insecure and --cafile contradict each other: pick one") }
@@ -142,6 +143,8 @@ struct ClientCommand: ParsableCommand {
         configuration.requiresApplicationProtocol = alpnStrict
         configuration.publicKeyPins = pins.compactMap { try? PublicKeyPin($0) }  // checked by validate()
         configuration.requiresOCSPStatus = requireOCSP
+        try OutputPathCheck.check(try? diagramOptions.fileName, option: "--diagram", server: false)  // name checked by validate()
+        try OutputPathCheck.check(illustrateOption.fileName, option: "--illustrate", server: false)
         configuration.keyLog = try traceOptions.openKeyLog()
         clientCertificate.apply(to: &configuration)
         let context = try backendOption.resolve(priority: versions.priority).makeContext(configuration: configuration)
@@ -171,19 +174,16 @@ struct ClientCommand: ParsableCommand {
     private func exchangeOnce(context: any TLSContext, trace: TraceCollector, resuming offered: TLSResumptionTicket?,
                               ticket: inout TLSResumptionTicket?, recorder: ((any TLSSession) -> Void)? = nil) throws(TLSError) -> SessionInfo {
         trace.restart()
-        let socket: TLSSocket
-        if let recorder {
-            // The same steps as TLSSocket.connect, with the recording attached before the handshake.
-            if context.configuration.serverName == nil { try ServerName.validate(host) }
-            let transport = try TCPSocket.connect(host: host, port: port, timeout: context.configuration.handshakeTimeout)
-            socket = try TLSSocket(transport: transport, context: context, peerName: host, resuming: offered)
-            socket.session.traceHandler = trace.handler
-            recorder(socket.session)
-            try socket.handshake()
-        } else {
-            socket = try TLSSocket.connect(host: host, port: port, context: context, resuming: offered, trace: trace.handler)
-        }
-        let localAddress = LocalAddress.of(descriptor: socket.transport.descriptor)
+        // The same steps as TLSSocket.connect, with this end's address noted once connected (a
+        // diagram of a handshake that fails shows it too) and the recording attached before the handshake.
+        if context.configuration.serverName == nil { try ServerName.validate(host) }
+        let transport = try TCPSocket.connect(host: host, port: port, timeout: context.configuration.handshakeTimeout)
+        let localAddress = LocalAddress.of(descriptor: transport.descriptor)
+        trace.localAddress = localAddress
+        let socket = try TLSSocket(transport: transport, context: context, peerName: host, resuming: offered)
+        if let handler = trace.handler { socket.session.traceHandler = handler }
+        recorder?(socket.session)
+        try socket.handshake()
         defer { socket.close() }
         guard let info = socket.info else { throw .invalidState("handshake finished without a report") }
         for warning in info.warnings { Console.warn("accepted a weak server certificate: \(warning)") }

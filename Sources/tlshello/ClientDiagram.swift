@@ -13,6 +13,6 @@ extension ClientCommand {
 
     /// Draws a connection that failed, ending with the alert and the reason.
     func drawFailure(_ error: TLSError, trace: TraceCollector) -> String? {
-        draw(trace: trace, info: nil, client: nil, server: TLSError.hostPort(host, port), failure: error.description)
+        draw(trace: trace, info: nil, client: trace.localAddress, server: TLSError.hostPort(host, port), failure: error.description)
     }
 }

@@ -19,7 +19,7 @@ struct ConnectionFileName: Sendable, Equatable {
     /// Checks `pattern`: not empty, not a directory name, `{n}` at most once.
     init(_ pattern: String, option: String) throws(ValidationError) {
         guard !pattern.isEmpty, !pattern.hasSuffix("/") else {
-            throw ValidationError("\(option) needs a file name, e.g. \(option) handshake-{n}.svg")
+            throw ValidationError("\(option) needs a file name, e.g. \(option) handshake.\(option == "--illustrate" ? "html" : "svg")")
         }
         guard pattern.components(separatedBy: Self.placeholder).count <= 2 else {
             throw ValidationError("\(option) '\(pattern)': {n} may appear once")

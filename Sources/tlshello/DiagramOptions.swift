@@ -6,7 +6,8 @@ import SecureSockets
 struct DiagramOptions: ParsableArguments {
     @Option(name: .customLong("diagram"), help: ArgumentHelp(
         "Draw each connection's handshake as a ladder diagram (SVG) in this file, from the same events as --trace. "
-            + "The server writes one file per connection: {n} in the name is the connection's number, "
+            + "A client writes the name as given (with --resume the second connection's gets -2 before the extension); "
+            + "a server writes one file per connection: {n} in the name is the connection's number, "
             + "else -N goes before the extension (hs.svg: hs-1.svg, hs-2.svg).",
         valueName: "file.svg"))
     var diagram: String?

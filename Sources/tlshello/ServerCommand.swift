@@ -142,6 +142,8 @@ struct ServerCommand: ParsableCommand {
 
     func validate() throws {
         try illustrateOption.check(backendOption)
+        try backendOption.check(priority: versions.priority)
+        try ServerIdentities.checkCounts(certificates: cert, keys: key, passphrases: passphrase)
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard maximumConnections > 0 else { throw ValidationError("--max-connections must be at least 1") }
         for (name, value) in [("--handshake-timeout", handshakeTimeout), ("--message-timeout", messageTimeout), ("--grace", grace)] {
@@ -193,6 +195,8 @@ struct ServerCommand: ParsableCommand {
             if let ticketLifetime { configuration.ticketLifetime = ticketLifetime }
             configuration.applicationProtocols = ApplicationProtocolOption.names(alpn)
             configuration.requiresApplicationProtocol = alpnStrict
+            try OutputPathCheck.check(try? diagramOptions.fileName, option: "--diagram", server: true)  // name checked by validate()
+            try OutputPathCheck.check(illustrateOption.fileName, option: "--illustrate", server: true)
             configuration.keyLog = try traceOptions.openKeyLog()
             configuration.ocspResponse = ocspResponse.map { .file($0) }
             configuration.ticketKey = try ticketKeyFile.map { path throws(TLSError) in try TLSTicketKey.load(path: path) }

@@ -1,3 +1,4 @@
+import ArgumentParser
 import SecureSockets
 
 /// The server's certificate/key pairs from repeated `--cert`/`--key` (and `--passphrase`), and
@@ -13,7 +14,8 @@ enum ServerIdentities {
     /// is the key of the n-th `--cert`. One `--passphrase` (or `environment`) applies to every
     /// encrypted key; several are given once per `--key`, in order.
     ///
-    /// - Throws: ``TLSError/conflictingOptions(_:)`` (a usage error, exit status 2) when the counts differ.
+    /// - Throws: ``TLSError/conflictingOptions(_:)`` when the counts differ (the command refuses
+    ///   that earlier, as a usage error, through ``checkCounts(certificates:keys:passphrases:)``).
     static func pairs(certificates: [String], keys: [String], passphrases: [String],
                       environment: String?) throws(TLSError) -> [TLSConfiguration.Identity] {
         var certificates = certificates
@@ -34,6 +36,16 @@ enum ServerIdentities {
             let passphrase = passphrases.count > 1 ? passphrases[index] : (passphrases.first ?? environment)
             return TLSConfiguration.Identity(certificateChain: .file(pair.0), privateKey: .file(pair.1, passphrase: passphrase))
         }
+    }
+
+    /// Refuses counts of `--cert`, `--key` and `--passphrase` that do not pair up, as a usage
+    /// error (exit status 64), before any file is read.
+    static func checkCounts(certificates: [String], keys: [String], passphrases: [String]) throws {
+        do {
+            _ = try pairs(certificates: certificates, keys: keys, passphrases: passphrases, environment: nil)
+        } catch let .conflictingOptions(text) {
+            throw ValidationError(text)
+        } catch {}
     }
 
     private static func times(_ count: Int) -> String {

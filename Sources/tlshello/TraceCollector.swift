@@ -16,6 +16,9 @@ final class TraceCollector {
     private(set) var connectionEvents: [TLSTraceEvent] = []
     /// The current connection's number, counted by ``restart()`` (0 before the first).
     private(set) var connection = 0
+    /// This end's address on the current connection, once connected (for a diagram, also of a
+    /// handshake that fails); cleared by ``restart()``.
+    var localAddress: String?
 
     init(options: TraceOptions, json: Bool, prefix: String, keeping: Bool = false, printLine: @escaping (String) -> Void = Console.out) {
         self.options = options
@@ -36,6 +39,7 @@ final class TraceCollector {
     func restart() {
         opened = .now
         connectionEvents = []
+        localAddress = nil
         connection += 1
     }
 

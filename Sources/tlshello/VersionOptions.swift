@@ -20,6 +20,19 @@ struct VersionOptions: ParsableArguments {
         valueName: "string"))
     var priority: String?
 
+    /// Refuses options that contradict each other, as usage errors (exit status 64).
+    func validate() throws {
+        if priority != nil && (pin != nil || minimum != nil || maximum != nil) {
+            throw ValidationError(Self.priorityConflict)
+        }
+        if pin != nil && (minimum != nil || maximum != nil) {
+            throw ValidationError(Self.pinConflict)
+        }
+    }
+
+    static let priorityConflict = "a priority string sets the versions itself: drop --tls-version, --min-version and --max-version, or --priority"
+    static let pinConflict = "--tls-version pins one version: use it alone, or --min-version/--max-version for a range"
+
     /// The policy these options describe, validated before any socket opens. With `--priority`
     /// the versions are the priority string's (a GnuTLS option, see ``BackendOption``), and the
     /// policy is the secure default it replaces.
@@ -33,7 +46,7 @@ struct VersionOptions: ParsableArguments {
     func policy() throws(TLSError) -> TLSVersionPolicy {
         if let priority {
             if pin != nil || minimum != nil || maximum != nil {
-                throw .conflictingOptions("a priority string sets the versions itself: drop --tls-version, --min-version and --max-version, or --priority")
+                throw .conflictingOptions(Self.priorityConflict)
             }
             if priority.allSatisfy(\.isWhitespace) {
                 throw .invalidPriority(priority: priority, token: "", reason: "the priority string is empty", library: nil)
@@ -42,7 +55,7 @@ struct VersionOptions: ParsableArguments {
         }
         if let pin {
             if minimum != nil || maximum != nil {
-                throw .conflictingOptions("--tls-version pins one version: use it alone, or --min-version/--max-version for a range")
+                throw .conflictingOptions(Self.pinConflict)
             }
             return .exactly(try TLSVersion.parse(pin))
         }

@@ -29,7 +29,7 @@ struct VersionsCommand: ParsableCommand {
             return
         }
         do {
-            _ = try backendOption.resolve(hasPriority: false)
+            _ = try backendOption.resolve()
         } catch {
             Console.err("tlshello versions: \(error)")
             throw ExitCode(2)
@@ -59,7 +59,7 @@ struct VersionsCommand: ParsableCommand {
     private func runOtherBackend() throws {
         let backend: any TLSBackend
         do {
-            backend = try backendOption.resolve(hasPriority: false)
+            backend = try backendOption.resolve()
         } catch {
             Console.err("tlshello versions: \(error)")
             throw ExitCode(2)

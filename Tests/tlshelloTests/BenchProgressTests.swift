@@ -63,6 +63,9 @@ import Testing
         #expect((1...3).contains(progress.count), "\(result.stderr)")
         #expect(progress.allSatisfy { $0.contains(" s of 2.5, ") && $0.hasSuffix(", hello, 2 connections") }, "\(result.stderr)")
         #expect(result.stderr.hasSuffix("\n"))
+        // What --help promises of it.
+        let help = try tlshello(["bench", "--help"]).stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(help.contains("otherwise a plain line every tenth of the run, rounded to whole seconds and at least a second apart"), "\(help)")
     }
 
     @Test(arguments: [["--duration", "1"], ["--duration", "2.5", "--no-progress"]])

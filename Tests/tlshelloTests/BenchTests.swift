@@ -23,6 +23,7 @@ import Testing
         #expect(exchanges >= 2)
         #expect(failures(object) == 0)
         #expect(object["protocol"] as? String == "TLS1.2")
+        #expect((object["backend"] as? String)?.hasPrefix("GnuTLS ") == true)
         let latency = try #require(object["latencyMilliseconds"] as? [String: Double])
         let p50 = try #require(latency["p50"]), p99 = try #require(latency["p99"]), max = try #require(latency["max"])
         #expect(p50 > 0 && p50 <= p99 && p99 <= max)

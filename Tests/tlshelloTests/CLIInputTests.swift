@@ -52,10 +52,32 @@ import Testing
         #expect(second.stderr == "tlshello server: address 127.0.0.1:\(first.port) is already in use\n")
     }
 
+    /// `cert` with no options writes cert.pem and key.pem where it runs, and says so: the paths,
+    /// the subject and the validity.
+    @Test func certWithoutOptionsSaysWhatItWrote() throws {
+        let folder = try TemporaryDirectory()
+        let child = try RunningProcess(Paths.tlshello, ["cert"], directory: folder.path)
+        child.closeInput()
+        let result = child.wait(timeout: 30)
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "certificate: cert.pem")
+        #expect(lines.contains("private key: key.pem (mode 0600)"))
+        #expect(lines.contains("subject:     CN=localhost"))
+        #expect(lines.contains { $0.hasPrefix("valid:       ") && $0.contains(" UTC to ") }, "\(result.stdout)")
+        #expect(FileManager.default.fileExists(atPath: folder.file("cert.pem")))
+        #expect(FileManager.default.fileExists(atPath: folder.file("key.pem")))
+        // Its --help example keeps every continuation within 80 columns.
+        let help = try tlshello(["cert", "--help"]).stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        let example = help.drop { !$0.hasPrefix("Example") }.dropFirst().prefix { !$0.isEmpty }
+        #expect(example.count == 3, "\(help)")
+        #expect(example.dropLast().allSatisfy { $0.hasSuffix(" \\") && $0.count <= 80 }, "\(example)")
+    }
+
     @Test func conflictingOptions() throws {
         let result = try tlshello(["client", "127.0.0.1", "--tls-version", "tlsv1.2", "--max-version", "tlsv1.3"])
-        #expect(result.status == 2)
-        #expect(result.stderr.contains("conflicting options"))
+        #expect(result.status == 64)
+        #expect(result.stderr.hasPrefix("Error: --tls-version pins one version"))
         let insecure = try tlshello(["client", "127.0.0.1", "--insecure", "--cafile", "x.pem"])
         #expect(insecure.status == 64)
         #expect(insecure.stderr.contains("--insecure and --cafile contradict each other"))

@@ -105,6 +105,9 @@ import Testing
         #expect(client.text.contains("protocol_version"))
         #expect(client.text.contains("failed: no common TLS version"))
         #expect(client.text.contains("#dc2626"))
+        // The connection existed before the handshake failed: the client's own address is drawn.
+        #expect(client.text.contains("client 127.0.0.1:"), "the client's address")
+        #expect(!client.text.contains("client and server"))
 
         #expect(server.process.waitForLine(containing: "diagram written to \(folder.file("server-1.svg"))") != nil)
         let serverSide = try LadderSVG(path: folder.file("server-1.svg"))
@@ -141,6 +144,7 @@ import Testing
             #expect(alert.encrypted == (version == "tlsv1.2" ? "false" : "true"))
             #expect(drawn.text.contains("certificate_expired") || drawn.text.contains("bad_certificate"))
             #expect(drawn.text.contains("failed: "))
+            #expect(drawn.text.contains("client 127.0.0.1:"), "the client's address")
         }
     }
 
@@ -162,7 +166,7 @@ import Testing
     }
 
     @Test(arguments: [
-        (["client", "127.0.0.1", "--diagram", ""], "--diagram needs a file name"),
+        (["client", "127.0.0.1", "--diagram", ""], "--diagram needs a file name, e.g. --diagram handshake.svg\n"),
         (["client", "127.0.0.1", "--diagram", "pictures/"], "--diagram needs a file name"),
         (["server", "--diagram", "hs-{n}-{n}.svg"], "{n} may appear once"),
         (["server", "--echo", "--diagram", "hs.svg"], "--diagram draws the greeting exchange"),
@@ -173,21 +177,52 @@ import Testing
         #expect(result.stderr.contains(message), "\(result.stderr)")
     }
 
-    @Test func aDiagramThatCannotBeWrittenCostsOneWarning() throws {
+    /// The help says what a client writes, and that the numbering is the server's.
+    @Test func helpTellsTheClientsNameFromTheServers() throws {
+        for command in ["client", "server"] {
+            let help = try tlshello([command, "--help"]).stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            #expect(help.contains("A client writes the name as given (with --resume the second connection's gets -2 before the extension); "
+                                  + "a server writes one file per connection"), "\(help)")
+            #expect(help.contains("A client writes the name as given (with --resume the second connection's page gets -2 before the extension); "
+                                  + "a server writes one page per connection"), "\(help)")
+        }
+    }
+
+    /// A path that cannot be written is refused before anything connects or listens (as --keylog
+    /// is): on port 1 nothing listens, so a client that tried would fail with exit status 1.
+    @Test func aPathThatCannotBeWrittenIsRefusedBeforeConnectingOrListening() throws {
         let folder = try TemporaryDirectory()
-        let server = try ServerUnderTest()
-        let cases = [(folder.path, "is a directory"), (folder.file("missing/hs.svg"), "cannot create a file in")]
+        let plainFile = try folder.write("plain.txt", "not a directory")
+        let cases = [(folder.path, "--diagram \(folder.path): is a directory"),
+                     (folder.file("missing/hs.svg"), "--diagram \(folder.file("missing/hs.svg")): cannot use the directory \(folder.file("missing")): No such file or directory"),
+                     (plainFile + "/hs.svg", "--diagram \(plainFile)/hs.svg: \(plainFile) is not a directory")]
         for (path, reason) in cases {
-            let result = try server.client(["--cafile", Paths.demoCertificate, "--diagram", path])
-            #expect(result.status == 0, "\(result.stderr)")
-            #expect(result.stdout.contains("3. reply received: Hola soy tu servidor...."))
-            let lines = result.stderr.split(separator: "\n")
-            #expect(lines.count == 1)
-            #expect(lines.first?.hasPrefix("tlshello client: warning: --diagram: ") == true)
-            #expect(lines.first?.contains(reason) == true, "\(result.stderr)")
+            let client = try tlshello(["client", "127.0.0.1", "--port", "1", "--diagram", path])
+            #expect(client.status == 2, "\(client.stderr)")
+            #expect(client.stderr == "tlshello client: invalid configuration: \(reason)\n")
+            #expect(client.stdout.isEmpty)
+            let server = try tlshello(["server", "--host", "127.0.0.1", "--port", "0", "--diagram", path])
+            #expect(server.status == 2, "\(server.stderr)")
+            #expect(!server.stdout.contains("listening"))
+            #expect(server.stderr == "tlshello server: invalid configuration: \(reason)\n")
         }
         var isDirectory: ObjCBool = false
         #expect(FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory) && isDirectory.boolValue)
+    }
+
+    /// What fails after the check (here the directory removed while the server runs) costs one
+    /// warning at write time; the exchange goes on.
+    @Test func aDiagramThatCannotBeWrittenLaterCostsOneWarning() throws {
+        let folder = try TemporaryDirectory()
+        let pictures = folder.file("pictures")
+        try FileManager.default.createDirectory(atPath: pictures, withIntermediateDirectories: false)
+        let server = try ServerUnderTest(["--diagram", pictures + "/hs.svg"])
+        try FileManager.default.removeItem(atPath: pictures)
+        let result = try server.client(["--cafile", Paths.demoCertificate])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("3. reply received: Hola soy tu servidor...."))
+        let warning = server.process.waitForLine(containing: "--diagram: ")
+        #expect(warning?.contains("no diagram written") == true, "\(warning ?? "no warning")")
     }
 
     /// The diagrams in docs/ (make diagrams) against a fresh run of the same exchanges.

@@ -183,7 +183,7 @@ import Testing
     @Test func badNamesAndOtherBackendsAreRefusedAtParseTime() throws {
         let empty = try tlshello(["client", "127.0.0.1", "--illustrate", ""])
         #expect(empty.status == 64)
-        #expect(empty.stderr.contains("--illustrate needs a file name"))
+        #expect(empty.stderr.contains("--illustrate needs a file name, e.g. --illustrate handshake.html\n"))
         let twice = try tlshello(["server", "--illustrate", "a-{n}-{n}.html"])
         #expect(twice.status == 64)
         let openssl = try tlshello(["client", "127.0.0.1", "--backend", "openssl", "--illustrate", "x.html"])
@@ -191,11 +191,38 @@ import Testing
         #expect(openssl.stderr.contains("--illustrate needs the GnuTLS backend"))
     }
 
-    @Test func unwritablePageCostsOneWarningAndTheExchangeCompletes() throws {
-        let server = try ServerUnderTest()
-        let result = try server.client(["--cafile", Paths.demoCertificate, "--illustrate", "/nonexistent-directory/page.html"])
-        #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("3. reply received: Hola soy tu servidor...."))
-        #expect(result.stderr.split(separator: "\n").filter { $0.contains("--illustrate: cannot") }.count == 1)
+    @Test func aPageThatCannotBeWrittenIsRefusedBeforeConnectingOrListening() throws {
+        let folder = try TemporaryDirectory()
+        for command in [["client", "127.0.0.1", "--port", "1"], ["server", "--host", "127.0.0.1", "--port", "0"]] {
+            let missing = try tlshello(command + ["--illustrate", "/nonexistent-directory/page.html"])
+            #expect(missing.status == 2, "\(missing.stderr)")
+            #expect(missing.stderr == "tlshello \(command[0]): invalid configuration: --illustrate /nonexistent-directory/page.html: "
+                    + "cannot use the directory /nonexistent-directory: No such file or directory\n")
+            #expect(!missing.stdout.contains("listening"))
+            let directory = try tlshello(command + ["--illustrate", folder.path])
+            #expect(directory.status == 2, "\(directory.stderr)")
+            #expect(directory.stderr == "tlshello \(command[0]): invalid configuration: --illustrate \(folder.path): is a directory\n")
+        }
+    }
+
+    /// The failed page's overview names no version (none was agreed), and a TLS 1.2 ServerHello's
+    /// legacy_version is explained as the version chosen.
+    @Test func versionFieldsReadRightOnFailedAndTLS12Pages() throws {
+        let directory = try TemporaryDirectory()
+        let refusing = try ServerUnderTest(["--tls-version", "tlsv1.3"])
+        let failedPage = directory.file("failed.html")
+        _ = try refusing.client(["--tls-version", "tlsv1.2", "--cafile", Paths.demoCertificate, "--illustrate", failedPage])
+        let failed = try Page(path: failedPage).html
+        #expect(failed.contains("<tr><th>version</th><td><code class=\"wrap\">none agreed (no ServerHello chose one)</code>"))
+        #expect(!failed.contains("<code class=\"wrap\">TLS</code>"))
+        for version in ["tlsv1.2", "tlsv1.3"] {
+            let server = try ServerUnderTest(["--tls-version", version])
+            let page = directory.file("\(version).html")
+            let result = try server.client(["--cafile", Paths.demoCertificate, "--illustrate", page])
+            #expect(result.status == 0, "\(result.stderr)")
+            let html = try Page(path: page).html
+            #expect(html.contains("1.2 in a TLS 1.3 ServerHello") == (version == "tlsv1.3"))
+            #expect(html.contains("the version the server chose") == (version == "tlsv1.2"))
+        }
     }
 }

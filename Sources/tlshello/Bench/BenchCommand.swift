@@ -29,8 +29,9 @@ struct BenchCommand: ParsableCommand {
         and this process's CPU per exchange. Certificates are not verified unless \
         --cafile is given. Runs of two seconds or more show their progress on \
         standard error: a line redrawn in place on a terminal, otherwise a plain \
-        line about every tenth of the run (every five seconds while idle mode \
-        opens its connections; --no-progress: none).
+        line every tenth of the run, rounded to whole seconds and at least a \
+        second apart (every five seconds while idle mode opens its connections; \
+        --no-progress: none).
 
         Examples:
           tlshello bench 127.0.0.1 --connections 16 --duration 5 --tls-version tlsv1.3
@@ -99,6 +100,7 @@ struct BenchCommand: ParsableCommand {
     var noProgress = false
 
     func validate() throws {
+        try backendOption.check(priority: versions.priority)
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
         guard connections >= 1 else { throw ValidationError("--connections must be at least 1") }
         guard mode == .idle || connections <= 1024 else {
@@ -148,13 +150,14 @@ struct BenchCommand: ParsableCommand {
         }
         configuration.applicationProtocols = ApplicationProtocolOption.names(alpn)
         clientCertificate.apply(to: &configuration)
-        let context = try backendOption.resolve(priority: versions.priority).makeContext(configuration: configuration)
+        let backend = try backendOption.resolve(priority: versions.priority)
+        let context = try backend.makeContext(configuration: configuration)
         Console.warnDeprecated(context)
         for warning in context.warnings { Console.warn(warning) }
         try DescriptorLimit.raise(toAtLeast: connections * (mode == .idle ? 1 : 2) + 64)
         let plan = BenchPlan(host: host, port: port, mode: mode, connections: connections, duration: duration,
                              message: Array(message.utf8), bytes: bytes ?? Self.defaultBulkBytes, resume: resume, sources: sources, timeout: timeout,
-                             applicationProtocols: configuration.applicationProtocols)
+                             applicationProtocols: configuration.applicationProtocols, backend: backend.name)
         let generator = LoadGenerator(plan: plan, context: context)
         let stopSignals = StopSignals { generator.stop() }
         if cafile == nil && !json {

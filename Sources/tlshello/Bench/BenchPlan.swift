@@ -33,6 +33,8 @@ struct BenchPlan: Sendable {
     var timeout: Double
     /// The protocols offered through ALPN (`--alpn`), most preferred first; empty for none.
     var applicationProtocols: [String] = []
+    /// The TLS library that runs the connections (`--backend`), as the report names it.
+    var backend = "GnuTLS"
 
     /// Whether loops resume sessions (`--mode resume` or `--resume`).
     var resumes: Bool { resume || mode == .resume }

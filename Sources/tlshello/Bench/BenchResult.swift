@@ -64,7 +64,7 @@ struct BenchResult {
     /// The JSON summary (`--json`).
     var summary: Summary {
         Summary(
-            mode: plan.mode, host: plan.host, port: plan.port, connections: plan.connections,
+            mode: plan.mode, backend: plan.backend, host: plan.host, port: plan.port, connections: plan.connections,
             seconds: seconds, exchanges: exchanges, exchangesPerSecond: rate, resumed: resumed,
             failures: Dictionary(uniqueKeysWithValues: BenchStage.allCases.map { ($0.rawValue, failures[$0] ?? 0) }),
             firstErrors: Dictionary(uniqueKeysWithValues: firstErrors.map { ($0.key.rawValue, $0.value) }),
@@ -80,6 +80,8 @@ struct BenchResult {
     /// The JSON shape of a run.
     struct Summary: Encodable {
         let mode: BenchMode
+        /// The TLS library that ran the connections.
+        let backend: String
         let host: String
         let port: Int
         let connections: Int
@@ -118,7 +120,7 @@ struct BenchResult {
             negotiated += info.applicationProtocol.map { ", ALPN \($0)" } ?? ", no ALPN protocol agreed"
         }
         let noun = plan.mode == .idle ? "connections opened" : "exchanges"
-        lines.append("bench \(plan.mode.rawValue) against \(TLSError.hostPort(plan.host, plan.port)), "
+        lines.append("bench \(plan.mode.rawValue) on \(plan.backend) against \(TLSError.hostPort(plan.host, plan.port)), "
                      + "\(plan.connections) connection\(plan.connections == 1 ? "" : "s"): \(negotiated)")
         lines.append("  \(noun)  \(exchanges) in \(Self.fixed(seconds, 2)) s = \(Self.fixed(rate, 1))/s"
                      + (plan.resumes ? ", \(resumed) resumed" : ""))

@@ -108,6 +108,10 @@ enum HandshakeDissector {
                             value: "\(TLSWire.hex(UInt16(suite.value))) \(suiteName(UInt16(suite.value)))", fact: "cipher-suite"))
         fields.append(Field(name: "compression method", meaning: "0: none", range: compression.range, value: "\(compression.value)"))
         if let extensions = ExtensionDissector.list(&body, place: retry ? .helloRetryRequest : .serverHello) { fields.append(extensions) }
+        // Only a TLS 1.3 ServerHello (or HelloRetryRequest) carries supported_versions (43).
+        if !fields.contains(where: { $0.name == "extensions" && $0.children.contains { $0.fact == "extension-43" } }) {
+            fields[0].meaning = "the version the server chose (up to TLS 1.2 it is chosen here; TLS 1.3 would put 1.2 here and its choice in supported_versions)"
+        }
         return fields
     }
 

@@ -5,7 +5,8 @@ struct IllustrateOption: ParsableArguments {
     @Option(name: .customLong("illustrate"), help: ArgumentHelp(
         "Write the exchange as an annotated HTML page: every record's bytes, each handshake message field by field, "
             + "the key schedule worked out from the session's secrets, and the records decrypted. The page holds the "
-            + "secrets (mode 0600). A server writes one page per connection: {n} in the name is the connection's number, "
+            + "secrets (mode 0600). A client writes the name as given (with --resume the second connection's page gets -2 "
+            + "before the extension); a server writes one page per connection: {n} in the name is the connection's number, "
             + "otherwise -N goes before the extension. GnuTLS backend only.",
         valueName: "file.html"))
     var illustratePath: String?

@@ -74,7 +74,8 @@ struct IllustrationPage {
     }
 
     private func overview() -> String {
-        var rows: [(String, String)] = [("version", versionName)]
+        let version = illustration.version.map { "TLS " + TLSWire.versionName($0) } ?? "none agreed (no ServerHello chose one)"
+        var rows: [(String, String)] = [("version", version)]
         if let suite = illustration.suite {
             rows.append(("cipher suite", "\(TLSWire.hex(suite.id)) \(suite.name)"))
             rows.append(("record protection", suite.isAEAD ? "\(suite.cipherName), an AEAD cipher: one key encrypts and authenticates"
